@@ -1,9 +1,16 @@
 import type { Command } from 'commander';
+import { register as registerDb } from './db.ts';
+import { register as registerDev } from './dev.ts';
+import { register as registerStart } from './start.ts';
+import { register as registerTerritory } from './territory.ts';
 
 /**
  * Every command group of `mosaique`. Each module exports `register(program)`;
  * add a group here with one import and one line.
  */
 export function registerCommands(program: Command): void {
-  void program;
+  registerStart(program);
+  registerDev(program);
+  registerDb(program);
+  registerTerritory(program);
 }

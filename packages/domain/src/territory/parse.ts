@@ -363,7 +363,7 @@ function parseQpvs(
 ): Qpv[] {
   const qpvs: Qpv[] = [];
   const table = csvTable(text, file, ',', issues);
-  if (!table || !table.requireColumns(['insee_com', 'codes_qp', 'libs_qp'])) return qpvs;
+  if (!table?.requireColumns(['insee_com', 'codes_qp', 'libs_qp'])) return qpvs;
   for (const row of table.rows) {
     const commune = row.get('insee_com');
     if (!communes.has(commune)) continue; // the file covers a whole département or France
@@ -470,7 +470,7 @@ function parseColleges(
     ips: 'IPS',
     sd: "Ecart-type de l'IPS",
   };
-  if (!table || !table.requireColumns(Object.values(cols))) return;
+  if (!table?.requireColumns(Object.values(cols))) return;
   for (const row of table.rows) {
     const school = schoolFromRow(row, cols, 'college', epci, communes, file, issues);
     if (!school) continue;
@@ -501,7 +501,7 @@ function parseEcoles(
     sector: 'secteur',
     ips: 'ips',
   };
-  if (!table || !table.requireColumns(Object.values(cols))) return;
+  if (!table?.requireColumns(Object.values(cols))) return;
   const known = new Set(schools.map((s) => s.uai));
   for (const row of table.rows) {
     const school = schoolFromRow(row, cols, 'ecole', epci, communes, file, issues);

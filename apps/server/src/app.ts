@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import compress from '@fastify/compress';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Db } from '@mosaique/db';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { healthRoutes } from './routes/health.ts';
+import { territoryRoutes } from './routes/territories.ts';
+
+export interface AppOptions {
+  db: Db;
+  /** Folder of the built web app (served at /); none in API-only tests. */
+  webRoot?: string | undefined;
+  logger?: FastifyServerOptions['logger'];
+  /** Requests per minute and client address (default 600). */
+  rateLimitPerMinute?: number;
+}
+
+export const WEB_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../web/dist');
+
+/**
+ * Structured JSON logs without personal data: requests are logged by method, route and status,
+ * never with their query string, body, cookies or authorisation header.
+ */
+export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): FastifyServerOptions['logger'] {
+  return {
+    level,
+    redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+    serializers: {
+      req: (req: { method: string; routeOptions?: { url?: string }; url: string; id: string }) => ({
+        id: req.id,
+        method: req.method,
+        route: req.routeOptions?.url ?? req.url.split('?')[0],
+      }),
+    },
+  };
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // MapLibre draws with WebGL and runs its worker from a blob; images may be data URIs.
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        workerSrc: ["'self'", 'blob:'],
+        childSrc: ["'self'", 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  // API answers are compressed on the fly; the web build ships pre-compressed files (see web-build.ts).
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
+  await app.register(rateLimit, { max: options.rateLimitPerMinute ?? 600, timeWindow: '1 minute' });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'API Mosaïque',
+        description:
+          'Location choisie, attribution sous objectifs de mixité (CIA) et observatoire de la mixité sociale. ' +
+          'Toutes les routes sont sous /api/v1.',
+        version: '0.1.0',
+        license: { name: 'AGPL-3.0-or-later' },
+      },
+      tags: [
+        { name: 'système', description: 'État du service' },
+        { name: 'territoire', description: 'EPCI, communes, IRIS, QPV, établissements scolaires' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
+    if (error.validation) {
+      return reply.status(400).send({ error: 'requête invalide', details: error.message });
+    }
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'erreur interne');
+    return reply.status(status).send({ error: status >= 500 ? 'erreur interne du serveur' : error.message });
+  });
+
+  await app.register(healthRoutes(options.db), { prefix: '/api/v1' });
+  await app.register(territoryRoutes(options.db), { prefix: '/api/v1' });
+
+  const webRoot = options.webRoot;
+  if (webRoot && existsSync(path.join(webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      wildcard: false,
+      preCompressed: true,
+      setHeaders(reply, file) {
+        // Hashed assets never change; the page itself is always revalidated.
+        reply.header(
+          'cache-control',
+          file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const isPage =
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      !path.extname(request.url.split('?')[0]!);
+    if (isPage && webRoot && existsSync(path.join(webRoot, 'index.html'))) {
+      // Client-side routes: every page URL serves the single-page app.
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', webRoot);
+    }
+    return reply.status(404).send({ error: 'ressource introuvable' });
+  });
+  return app;
+}

@@ -1,0 +1,89 @@
+import {
+  type Db,
+  DEMO_TERRITORY_DIR,
+  dbOptionsFromEnv,
+  importTerritory,
+  migrate,
+  openDb,
+  readTerritoryFolder,
+} from '@mosaique/db';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, loggerOptions, WEB_ROOT } from './app.ts';
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Progress lines for the terminal (French). */
+  progress?: (line: string) => void;
+  webRoot?: string;
+}
+
+export interface RunningPlatform {
+  app: FastifyInstance;
+  db: Db;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (PGlite in MOSAIQUE_DATA_DIR, or the server of DATABASE_URL), applies the
+ * migrations, loads the demo territory into an empty database, and listens on HOST:PORT.
+ */
+export async function startPlatform(options: StartOptions = {}): Promise<RunningPlatform> {
+  const env = options.env ?? process.env;
+  const progress = options.progress ?? (() => {});
+  const dbOptions = dbOptionsFromEnv(env);
+  const started = performance.now();
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+
+  progress(
+    dbOptions.databaseUrl
+      ? 'Base de données : serveur PostgreSQL (DATABASE_URL)'
+      : `Base de données : PostgreSQL embarqué (PGlite) dans ${dbOptions.dataDir}`,
+  );
+  const db = await openDb(dbOptions);
+  try {
+    const applied = await migrate(db);
+    progress(
+      applied.length ? `Migrations appliquées : ${applied.join(', ')} (${elapsed()})` : 'Schéma à jour',
+    );
+    await ensureDemoData(db, progress, elapsed);
+
+    const port = Number(env.PORT ?? 3000);
+    const host = env.HOST ?? '127.0.0.1';
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT invalide : ${env.PORT}`);
+    const app = await buildApp({
+      db,
+      webRoot: options.webRoot ?? WEB_ROOT,
+      logger: loggerOptions(env.LOG_LEVEL),
+    });
+    const address = await app.listen({ port, host });
+    progress(`Mosaïque est prêt : ${address} (${elapsed()})`);
+    return {
+      app,
+      db,
+      url: address,
+      async close() {
+        await app.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/** Loads the demo territory when the database holds no EPCI yet (first start). */
+async function ensureDemoData(
+  db: Db,
+  progress: (line: string) => void,
+  elapsed: () => string,
+): Promise<void> {
+  const [{ count }] = (await db.query<{ count: number }>('SELECT count(*)::int AS count FROM epci')) as [
+    { count: number },
+  ];
+  if (count > 0) return;
+  progress('Premier démarrage : import du territoire de démonstration (Grenoble-Alpes Métropole)…');
+  await importTerritory(db, await readTerritoryFolder(DEMO_TERRITORY_DIR));
+  progress(`Territoire importé (${elapsed()})`);
+}

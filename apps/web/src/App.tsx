@@ -1,0 +1,78 @@
+import { useEffect, useRef, useState } from 'react';
+import { DEMO_EPCI, type EpciSummary, getJson } from './api.ts';
+import { DemoBanner } from './components/DemoBanner.tsx';
+import { HomePage } from './pages/HomePage.tsx';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { TerritoryPage } from './pages/TerritoryPage.tsx';
+import { Link, usePath } from './router.tsx';
+
+const PAGES = [
+  { path: '/', title: 'Accueil', component: HomePage },
+  { path: '/territoire', title: 'Territoire', component: TerritoryPage },
+] as const;
+
+export function App() {
+  const path = usePath();
+  const page = PAGES.find((p) => p.path === path);
+  const [epci, setEpci] = useState<EpciSummary | null>(null);
+  const mainRef = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    getJson<EpciSummary>(`/territories/${DEMO_EPCI}`, controller.signal)
+      .then(setEpci)
+      .catch(() => {});
+    return () => controller.abort();
+  }, []);
+
+  useEffect(() => {
+    document.title = `${page?.title ?? 'Page introuvable'} — Mosaïque`;
+    // After client-side navigation, move focus to the new page so screen readers announce it.
+    if (firstRender.current) firstRender.current = false;
+    else mainRef.current?.focus();
+  }, [page]);
+
+  const Page = page?.component ?? NotFoundPage;
+  return (
+    <>
+      <a className="skip-link" href="#contenu">
+        Aller au contenu
+      </a>
+      <header className="site-header">
+        <div className="inner">
+          <Link className="brand" href="/">
+            <svg aria-hidden="true" width="28" height="28" viewBox="0 0 32 32">
+              <rect width="14" height="14" x="1" y="1" fill="#ffffff" />
+              <rect width="14" height="14" x="17" y="1" fill="#f0a57f" />
+              <rect width="14" height="14" x="1" y="17" fill="#8fd1c1" />
+              <rect width="14" height="14" x="17" y="17" fill="#f2d98a" />
+            </svg>
+            Mosaïque
+          </Link>
+          <nav className="site-nav" aria-label="Navigation principale">
+            <ul>
+              {PAGES.map((p) => (
+                <li key={p.path}>
+                  <Link href={p.path} aria-current={p.path === path ? 'page' : undefined}>
+                    {p.title}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </div>
+      </header>
+      <DemoBanner sources={epci?.sources ?? null} />
+      <main id="contenu" ref={mainRef} tabIndex={-1}>
+        <Page epci={epci} />
+      </main>
+      <footer className="site-footer">
+        <div className="inner">
+          Mosaïque — logiciel libre (AGPL-3.0). Données réelles sous Licence Ouverte 2.0, sources citées sur
+          chaque page. <a href="/api/docs">Documentation de l’API</a>
+        </div>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,80 @@
+// Lighthouse scores of the map page on a local server (lighthouse 12.8, Debian's Chromium).
+// Usage: npm run bench:lighthouse [-- URL]   (starts its own server unless a URL is given)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+
+const root = path.resolve(import.meta.dirname, '..');
+let url = process.argv[2];
+let server;
+let dataDir;
+if (!url) {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'mosaique-lh-'));
+  const port = 3990;
+  server = spawn(process.execPath, ['apps/cli/bin/mosaique.js', 'start'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      PORT: String(port),
+      MOSAIQUE_DATA_DIR: path.join(dataDir, 'db'),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 1800; i++) {
+    if (
+      await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  url = `http://127.0.0.1:${port}/territoire`;
+}
+
+const chrome = await chromeLauncher.launch({
+  chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  chromeFlags: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+console.log(
+  `Lighthouse ${(await import('lighthouse/package.json', { with: { type: 'json' } })).default.version} — ${url}`,
+);
+for (const preset of ['mobile (défaut)', 'desktop']) {
+  const config =
+    preset === 'desktop' ? (await import('lighthouse/core/config/desktop-config.js')).default : undefined;
+  const result = await lighthouse(
+    url,
+    {
+      port: chrome.port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: ['performance', 'accessibility', 'best-practices'],
+    },
+    config,
+  );
+  const c = result.lhr.categories;
+  const a = result.lhr.audits;
+  console.log(
+    `${preset.padEnd(16)} performance ${c.performance.score}  accessibilité ${c.accessibility.score}  bonnes pratiques ${c['best-practices'].score}` +
+      `  (FCP ${a['first-contentful-paint'].displayValue}, LCP ${a['largest-contentful-paint'].displayValue}, TBT ${a['total-blocking-time'].displayValue}, CLS ${a['cumulative-layout-shift'].displayValue})`,
+  );
+}
+await chrome.kill();
+if (server) {
+  server.kill('SIGTERM');
+  await new Promise((r) => server.on('exit', r));
+  rmSync(dataDir, { recursive: true, force: true });
+}
