@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerDb } from './db.ts';
 import { register as registerDev } from './dev.ts';
+import { register as registerIndices } from './indices.ts';
 import { register as registerStart } from './start.ts';
 import { register as registerTerritory } from './territory.ts';
 
@@ -13,4 +14,5 @@ export function registerCommands(program: Command): void {
   registerDev(program);
   registerDb(program);
   registerTerritory(program);
+  registerIndices(program);
 }
