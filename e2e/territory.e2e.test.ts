@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { expectNoAxeViolations, launchBrowser } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
@@ -16,18 +16,25 @@ beforeEach(async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
   page = await context.newPage();
 });
+afterEach(async () => {
+  await page.context().close();
+});
 
 async function openTerritory() {
   await page.goto(`${baseUrl}/territoire`, { waitUntil: 'load' });
+  await page.getByTestId('svg-map').waitFor({ timeout: 30_000 });
+}
+
+async function openInteractiveMap() {
+  await page.getByRole('button', { name: 'Explorer la carte (zoom et déplacement)' }).click();
   await page.locator('[data-testid=map][data-state=ready]').waitFor({ timeout: 30_000 });
 }
 
 describe('Territoire page', () => {
   it('draws the 49 communes and 201 IRIS on the map and lists the 49 communes with their QPV', async () => {
     await openTerritory();
-    const map = page.getByTestId('map');
-    expect(await map.getAttribute('data-communes')).toBe('49');
-    expect(await map.getAttribute('data-iris')).toBe('201');
+    expect(await page.locator('[data-testid=svg-map] path[data-commune]').count()).toBe(49);
+    expect(await page.locator('[data-testid=svg-map] path[data-iris]').count()).toBe(201);
     expect(await page.locator('[data-testid=commune-table] tbody tr').count()).toBe(49);
     const grenoble = page.locator('[data-testid=commune-table] tbody tr', { hasText: 'Grenoble' }).first();
     await expect.poll(() => grenoble.textContent()).toContain('Villeneuve - Village Olympique');
@@ -60,19 +67,41 @@ describe('Territoire page', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Tableau');
   });
 
-  it('shows the details of an IRIS clicked on the map', async () => {
+  it('shows the details of an IRIS clicked on the map, and its value in a tooltip', async () => {
     await openTerritory();
-    const box = (await page.getByTestId('map').boundingBox())!;
+    const arlequin = page.locator('path[data-iris="381850604"]');
+    // filosofi-2018-disp-iris.csv, IRIS 381850604 (Arlequin): poverty rate 53.7 %.
+    expect(await arlequin.locator('title').textContent()).toBe('Arlequin (Grenoble) : 53,7 %');
+    await arlequin.click();
+    const panel = page.getByLabel('IRIS sélectionné');
+    await expect.poll(() => panel.textContent()).toContain('Arlequin (381850604)');
+    expect(await panel.textContent()).toContain('Villeneuve - Village Olympique');
+  });
+
+  it('loads the interactive MapLibre map on demand, with the 49 communes and 201 IRIS', async () => {
+    await openTerritory();
+    const scripts = () =>
+      page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .map((e) => e.name)
+          .join(' '),
+      );
+    expect(await scripts()).not.toMatch(/MapView/); // not loaded with the page
+    await openInteractiveMap();
+    const map = page.getByTestId('map');
+    expect(await map.getAttribute('data-communes')).toBe('49');
+    expect(await map.getAttribute('data-iris')).toBe('201');
     // The map is fitted to the territory: its centre lies inside an IRIS. Click until the first
     // frame is drawn (a click before it finds no feature).
+    const box = (await map.boundingBox())!;
     const panel = page.getByLabel('IRIS sélectionné');
     await expect
       .poll(async () => {
         await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
         return panel.textContent();
       })
-      .toContain('Commune');
-    expect(await panel.textContent()).toMatch(/IRIS.*\(\d{9}\)/);
+      .toMatch(/IRIS.*\(\d{9}\)/);
   });
 });
 
@@ -88,8 +117,10 @@ describe('accessibility (axe, WCAG 2.1 AA)', () => {
     });
   }
 
-  it('finds no violation on the territoire page, map and table views', async () => {
+  it('finds no violation on the territoire page: map preview, interactive map and table views', async () => {
     await openTerritory();
+    await expectNoAxeViolations(page);
+    await openInteractiveMap();
     await expectNoAxeViolations(page);
     await page.getByRole('tab', { name: 'Tableau' }).click();
     await expectNoAxeViolations(page);

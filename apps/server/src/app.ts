@@ -110,7 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (webRoot && existsSync(path.join(webRoot, 'index.html'))) {
     await app.register(fastifyStatic, {
       root: webRoot,
-      wildcard: false,
+      wildcard: true,
       preCompressed: true,
       setHeaders(reply, file) {
         // Hashed assets never change; the page itself is always revalidated.

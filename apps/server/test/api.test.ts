@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { type Db, DEMO_TERRITORY_DIR, importTerritory, openDb, readTerritoryFolder } from '@mosaique/db';
 import { createTestDb, testDbKinds } from '@mosaique/db/testing';
 import type { FastifyInstance } from 'fastify';
@@ -110,6 +113,37 @@ describe('API limits and readiness', () => {
     } finally {
       await app.close();
       await db.close();
+    }
+  });
+});
+
+describe('web app serving', () => {
+  it('serves the page for every client route, assets with long caching, and a 404 for missing files', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'mosaique-web-'));
+    mkdirSync(path.join(root, 'assets'));
+    writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>Mosaïque</title>');
+    writeFileSync(path.join(root, 'assets', 'app-1.js'), 'console.log(1)');
+    const db = await createTestDb('pglite');
+    const app = await buildApp({ db, webRoot: root });
+    try {
+      const page = await app.inject('/territoire');
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<title>Mosaïque</title>');
+      expect(page.headers['cache-control']).toBe('no-cache');
+      const asset = await app.inject('/assets/app-1.js');
+      expect(asset.statusCode).toBe(200);
+      expect(asset.headers['cache-control']).toContain('immutable');
+      // A file written after start (a rebuild) is served too.
+      writeFileSync(path.join(root, 'assets', 'app-2.js'), 'console.log(2)');
+      expect((await app.inject('/assets/app-2.js')).statusCode).toBe(200);
+      expect((await app.inject('/assets/missing.js')).statusCode).toBe(404);
+      const api = await app.inject('/api/v1/unknown');
+      expect(api.statusCode).toBe(404);
+      expect(api.json()).toEqual({ error: 'ressource introuvable' });
+    } finally {
+      await app.close();
+      await db.close();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -7,11 +7,12 @@ import {
   getJson,
   type IrisProperties,
 } from '../api.ts';
+import { SvgChoropleth } from '../components/SvgChoropleth.tsx';
 import { Tabs } from '../components/Tabs.tsx';
 import { classLabels, quantileBreaks, SCHEMES } from '../lib/classes.ts';
 import { formatEuros, formatInteger, formatPercent } from '../lib/format.ts';
 
-// MapLibre is large: it is loaded only when the map is shown.
+// MapLibre is large and draws with WebGL: it is loaded only when the user explores the map.
 const MapView = lazy(() => import('../components/MapView.tsx'));
 
 export type IrisVariable = 'povertyRate' | 'medianIncome';
@@ -47,6 +48,8 @@ export function TerritoryPage({ epci }: { epci: EpciSummary | null }) {
   const [variable, setVariable] = useState<IrisVariable>('povertyRate');
   const [view, setView] = useState('map');
   const [selected, setSelected] = useState<string | null>(null);
+  // The interactive map (MapLibre, WebGL) is loaded only when the user asks for it.
+  const [interactive, setInteractive] = useState(false);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -122,23 +125,53 @@ export function TerritoryPage({ epci }: { epci: EpciSummary | null }) {
             label: 'Carte',
             content: (
               <div className="grid grid-map">
-                <div className="map-frame">
-                  {data ? (
-                    <Suspense fallback={<p className="map-placeholder">Chargement de la carte…</p>}>
-                      <MapView
+                <div>
+                  <div className={interactive ? 'map-frame' : 'map-frame map-frame-svg'}>
+                    {!data ? (
+                      <p className="map-placeholder">Chargement des données…</p>
+                    ) : interactive ? (
+                      <Suspense
+                        fallback={<p className="map-placeholder">Chargement de la carte interactive…</p>}
+                      >
+                        <MapView
+                          iris={data.iris}
+                          communes={data.communes}
+                          variable={variable}
+                          breaks={breaks}
+                          colors={spec.colors}
+                          format={spec.format}
+                          selected={selected}
+                          onSelect={setSelected}
+                        />
+                      </Suspense>
+                    ) : (
+                      <SvgChoropleth
                         iris={data.iris}
                         communes={data.communes}
-                        variable={variable}
+                        value={(p) => p[variable]}
                         breaks={breaks}
                         colors={spec.colors}
                         format={spec.format}
                         selected={selected}
                         onSelect={setSelected}
                       />
-                    </Suspense>
-                  ) : (
-                    <p className="map-placeholder">Chargement des données…</p>
-                  )}
+                    )}
+                  </div>
+                  <p className="map-actions">
+                    {interactive ? (
+                      <button
+                        type="button"
+                        className="button-secondary"
+                        onClick={() => setInteractive(false)}
+                      >
+                        Revenir à l’aperçu
+                      </button>
+                    ) : (
+                      <button type="button" className="button-secondary" onClick={() => setInteractive(true)}>
+                        Explorer la carte (zoom et déplacement)
+                      </button>
+                    )}
+                  </p>
                 </div>
                 <aside aria-label="Légende et détail">
                   <section className="legend card" aria-labelledby="legend-title">
