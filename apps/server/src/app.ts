@@ -35,6 +35,16 @@ export const WEB_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathn
 export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): FastifyServerOptions['logger'] {
   return {
     level,
+    hooks: {
+      // A client that goes away mid-answer (a closed tab) is not a server error: log it as debug.
+      logMethod(args, method, methodLevel) {
+        const [first] = args as unknown[];
+        const aborted = first instanceof Error && first.message === 'premature close';
+        if (aborted && methodLevel >= 50)
+          return (this as { debug: (...a: unknown[]) => void }).debug(...args);
+        return method.apply(this, args);
+      },
+    },
     redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
     serializers: {
       req: (req: { method: string; routeOptions?: { url?: string }; url: string; id: string }) => ({
@@ -71,8 +81,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     crossOriginEmbedderPolicy: false,
   });
-  // API answers are compressed on the fly; the web build ships pre-compressed files (see web-build.ts).
-  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(rateLimit, { max: options.rateLimitPerMinute ?? 600, timeWindow: '1 minute' });
 
   await app.register(swagger, {
@@ -103,8 +111,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.status(status).send({ error: status >= 500 ? 'erreur interne du serveur' : error.message });
   });
 
-  await app.register(healthRoutes(options.db), { prefix: '/api/v1' });
-  await app.register(territoryRoutes(options.db), { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      // API answers are compressed on the fly, in this scope only: the web build ships
+      // pre-compressed files (see apps/cli/src/web-build.ts).
+      await api.register(compress, { threshold: 1024, encodings: ['br', 'gzip'] });
+      await api.register(healthRoutes(options.db));
+      await api.register(territoryRoutes(options.db));
+    },
+    { prefix: '/api/v1' },
+  );
 
   const webRoot = options.webRoot;
   if (webRoot && existsSync(path.join(webRoot, 'index.html'))) {

@@ -65,6 +65,15 @@ describe.each(testDbKinds())('API on %s', (kind) => {
     expect((await app.inject('/api/v1/nothing')).statusCode).toBe(404);
   });
 
+  it('compresses large API answers for clients that accept it', async () => {
+    const res = await app.inject({
+      url: '/api/v1/territories/200040715/iris',
+      headers: { 'accept-encoding': 'br' },
+    });
+    expect(res.headers['content-encoding']).toBe('br');
+    expect(res.rawPayload.length).toBeLessThan(40_000);
+  });
+
   it('sends security headers on every answer', async () => {
     const res = await app.inject('/api/v1/health');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");

@@ -33,11 +33,15 @@ export const SvgChoropleth = memo(function SvgChoropleth(props: {
       })),
     [communes, projection],
   );
+  const selectFrom = (target: EventTarget) => {
+    const code = (target as Element).getAttribute?.('data-iris');
+    if (code) props.onSelect(code);
+  };
   return (
     <svg
       className="svg-map"
       viewBox={`0 0 ${projection.width} ${projection.height}`}
-      role="group"
+      role="img"
       aria-label="Carte des IRIS (aperçu) ; les mêmes données sont dans l’onglet Tableau"
       data-testid="svg-map"
       data-communes={communePaths.length}
@@ -55,12 +59,12 @@ export const SvgChoropleth = memo(function SvgChoropleth(props: {
           <rect width="2.5" height="8" fill="#7a828c" />
         </pattern>
       </defs>
-      <g>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut (one delegated handler); keyboard users have the table view with the same values */}
+      <g onClick={(event) => selectFrom(event.target)}>
         {irisPaths.map(({ props: p, d }) => {
           const v = props.value(p);
           const label = `${p.name} (${p.communeName}) : ${v === null ? 'non diffusé' : props.format(v)}`;
           return (
-            // biome-ignore lint/a11y/useKeyWithClickEvents: a pointer shortcut; keyboard users have the table view with the same values
             <path
               key={p.code}
               d={d}
@@ -68,7 +72,6 @@ export const SvgChoropleth = memo(function SvgChoropleth(props: {
               fill={v === null ? 'url(#withheld-hatch)' : props.colors[classOf(v, props.breaks)]}
               stroke="#ffffff"
               strokeWidth={0.8}
-              onClick={() => props.onSelect(p.code)}
             >
               <title>{label}</title>
             </path>
