@@ -1,4 +1,3 @@
-import { dbOptionsFromEnv, migrate, openDb } from '@mosaique/db';
 import type { Command } from 'commander';
 
 export function register(program: Command): void {
@@ -6,6 +5,7 @@ export function register(program: Command): void {
   db.command('migrate')
     .description('Applique les migrations en attente (PGlite de MOSAIQUE_DATA_DIR, ou DATABASE_URL)')
     .action(async () => {
+      const { dbOptionsFromEnv, migrate, openDb } = await import('@mosaique/db');
       const conn = await openDb(dbOptionsFromEnv());
       try {
         const applied = await migrate(conn);

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { startPlatform } from '@mosaique/server';
 import type { Command } from 'commander';
 
 const say = (line: string) => process.stderr.write(`[mosaïque dev] ${line}\n`);
@@ -12,6 +11,7 @@ export function register(program: Command): void {
       "Développement : l'API sur PORT (défaut 3000) et l'application web servie par Vite avec rechargement à chaud sur le port 5173",
     )
     .action(async () => {
+      const { startPlatform } = await import('@mosaique/server');
       const platform = await startPlatform({ progress: say, webRoot: '' });
       const { createServer } = await import('vite');
       const vite = await createServer({

@@ -1,6 +1,4 @@
-import { startPlatform } from '@mosaique/server';
 import type { Command } from 'commander';
-import { ensureWebBuild } from '../web-build.ts';
 
 const say = (line: string) => process.stderr.write(`[mosaïque] ${line}\n`);
 
@@ -12,6 +10,9 @@ export function register(program: Command): void {
     )
     .action(async () => {
       const started = performance.now();
+      // Heavy modules are loaded by the command that needs them, so every other command starts fast.
+      const { ensureWebBuild } = await import('../web-build.ts');
+      const { startPlatform } = await import('@mosaique/server');
       await ensureWebBuild(say);
       const platform = await startPlatform({ progress: say });
       say(`Démarré en ${((performance.now() - started) / 1000).toFixed(1)} s. Ctrl+C pour arrêter.`);

@@ -1,5 +1,5 @@
-import { dbOptionsFromEnv, importTerritory, migrate, openDb, readTerritoryFolder } from '@mosaique/db';
 import { ImportError } from '@mosaique/domain/shared/import-error.ts';
+import type { TerritoryData } from '@mosaique/domain/territory';
 import type { Command } from 'commander';
 import { UserError } from '../user-error.ts';
 
@@ -15,7 +15,10 @@ export function register(program: Command): void {
     )
     .action(async (folder: string) => {
       const started = performance.now();
-      let data: Awaited<ReturnType<typeof readTerritoryFolder>>;
+      const { dbOptionsFromEnv, importTerritory, migrate, openDb, readTerritoryFolder } = await import(
+        '@mosaique/db'
+      );
+      let data: TerritoryData;
       try {
         data = await readTerritoryFolder(folder);
       } catch (error) {
