@@ -1,4 +1,5 @@
 import {
+  countHouseholds,
   type Db,
   DEMO_TERRITORY_DIR,
   dbOptionsFromEnv,
@@ -6,7 +7,9 @@ import {
   migrate,
   openDb,
   readTerritoryFolder,
+  replaceDemoPopulation,
 } from '@mosaique/db';
+import { generateDemoPopulation } from '@mosaique/domain/demo';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, loggerOptions, WEB_ROOT } from './app.ts';
 
@@ -73,17 +76,37 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
   }
 }
 
-/** Loads the demo territory when the database holds no EPCI yet (first start). */
+/** Seed of the demo population loaded at first start. */
+export const DEMO_SEED = 2026;
+
+/**
+ * First start: loads the demo territory into a database without any EPCI, then generates and loads
+ * the demo population (households, stock, demands, leases) while the demo EPCI has none.
+ */
 async function ensureDemoData(
   db: Db,
   progress: (line: string) => void,
   elapsed: () => string,
 ): Promise<void> {
-  const [{ count }] = (await db.query<{ count: number }>('SELECT count(*)::int AS count FROM epci')) as [
-    { count: number },
-  ];
-  if (count > 0) return;
-  progress('Premier démarrage : import du territoire de démonstration (Grenoble-Alpes Métropole)…');
-  await importTerritory(db, await readTerritoryFolder(DEMO_TERRITORY_DIR));
-  progress(`Territoire importé (${elapsed()})`);
+  const epcis = await db.query<{ code: string }>('SELECT code FROM epci');
+  if (epcis.length > 0 && !epcis.some((e) => e.code === DEMO_EPCI)) return; // a real territory: no demo
+  const territory = await readTerritoryFolder(DEMO_TERRITORY_DIR);
+  if (epcis.length === 0) {
+    progress('Premier démarrage : import du territoire de démonstration (Grenoble-Alpes Métropole)…');
+    await importTerritory(db, territory);
+    progress(`Territoire importé (${elapsed()})`);
+  }
+  if ((await countHouseholds(db, DEMO_EPCI)) > 0) return;
+  progress(`Génération de la population de démonstration (graine ${DEMO_SEED})…`);
+  const population = generateDemoPopulation(territory, { seed: DEMO_SEED });
+  progress(
+    `Population générée : ${population.households.length} ménages, ${population.homes.length} logements sociaux, ` +
+      `${population.demands.length} demandes, ${population.leases.length} baux (${elapsed()})`,
+  );
+  await replaceDemoPopulation(db, population, ({ table, rows }) =>
+    progress(`  chargé : ${table}, ${rows} ligne(s) (${elapsed()})`),
+  );
+  progress(`Population de démonstration chargée (${elapsed()})`);
 }
+
+const DEMO_EPCI = '200040715';

@@ -4,3 +4,4 @@ export * from './migrate.ts';
 export * from './territory-folder.ts';
 export * from './territory-queries.ts';
 export * from './territory-repository.ts';
+export * from './population-repository.ts';

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerDb } from './db.ts';
+import { register as registerDemo } from './demo.ts';
+import { register as registerDemoDatabase } from './demo-database.ts';
 import { register as registerDev } from './dev.ts';
 import { register as registerIndices } from './indices.ts';
 import { register as registerStart } from './start.ts';
@@ -14,5 +16,7 @@ export function registerCommands(program: Command): void {
   registerDev(program);
   registerDb(program);
   registerTerritory(program);
+  registerDemo(program);
+  registerDemoDatabase(program);
   registerIndices(program);
 }

@@ -63,6 +63,8 @@ export interface Demand {
   /** ISO date YYYY-MM-DD. */
   registeredOn: string;
   applicantBirthDate: string;
+  /** From the Cerfa's civil status of applicant, co-applicant and dependants (cotation, equal-treatment audit). */
+  householdType: HouseholdType;
   persons14OrMore: number;
   personsUnder14: number;
   monthlyResourcesEur: number;
