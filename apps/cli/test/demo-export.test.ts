@@ -1,7 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEMO_TERRITORY_DIR, importTerritory, migrate, openDb, readTerritoryFolder, replaceDemoPopulation } from '@mosaique/db';
+import {
+  DEMO_TERRITORY_DIR,
+  importTerritory,
+  migrate,
+  openDb,
+  readTerritoryFolder,
+  replaceDemoPopulation,
+} from '@mosaique/db';
 import { tinyPopulation } from '@mosaique/db/testing';
 import { parseCsv } from '@mosaique/domain/shared/csv.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +49,10 @@ describe('mosaique demo export households', () => {
   });
 
   it('says so when the EPCI has no household', async () => {
-    const result = await runCli(['demo', 'export', 'households', '--out', path.join(tmp, 'x.csv'), '--epci', '999999999'], env);
+    const result = await runCli(
+      ['demo', 'export', 'households', '--out', path.join(tmp, 'x.csv'), '--epci', '999999999'],
+      env,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/aucun ménage pour l'EPCI 999999999/);
   });

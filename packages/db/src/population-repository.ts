@@ -24,7 +24,9 @@ export async function replaceDemoPopulation(
     for (const table of ['lease', 'demand', 'household', 'home', 'residence']) {
       await tx.query(`DELETE FROM ${table} WHERE epci_code = $1 AND generated`, [epci]);
     }
-    await tx.query('DELETE FROM first_quartile_threshold WHERE epci_code = $1 AND official_eur IS NULL', [epci]);
+    await tx.query('DELETE FROM first_quartile_threshold WHERE epci_code = $1 AND official_eur IS NULL', [
+      epci,
+    ]);
     const report: Record<string, BulkResult> = {};
     const write = async (table: string, spec: Omit<Parameters<typeof bulkWrite>[1], 'table'>) => {
       report[table] = await bulkWrite(tx, { table, ...spec });
@@ -272,6 +274,9 @@ export async function replaceDemoPopulation(
 
 /** Number of generated households of an EPCI (0 before the demo population is loaded). */
 export async function countHouseholds(db: Db, epci: string): Promise<number> {
-  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM household WHERE epci_code = $1', [epci]);
+  const [row] = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM household WHERE epci_code = $1',
+    [epci],
+  );
   return row?.n ?? 0;
 }

@@ -34,17 +34,29 @@ describe.each(testDbKinds())('demo population loading on %s', (kind) => {
     expect(report.household?.inserted).toBe(4);
     expect(await count('home')).toBe(3);
     expect(await count('lease')).toBe(1);
-    const [demand] = await db.query<{ desired_typologies: number[]; desired_communes: string[]; closed_on: unknown }>(
+    const [demand] = await db.query<{
+      desired_typologies: number[];
+      desired_communes: string[];
+      closed_on: unknown;
+    }>(
       "SELECT desired_typologies, desired_communes, to_char(closed_on, 'YYYY-MM-DD') AS closed_on FROM demand WHERE sne_number = '03811'",
     );
-    expect(demand).toEqual({ desired_typologies: [2, 3], desired_communes: ['38185', '38151'], closed_on: '2024-05-02' });
-    const [dataset] = await db.query<{ generated: boolean }>("SELECT generated FROM dataset WHERE id = 'demo-population'");
+    expect(demand).toEqual({
+      desired_typologies: [2, 3],
+      desired_communes: ['38185', '38151'],
+      closed_on: '2024-05-02',
+    });
+    const [dataset] = await db.query<{ generated: boolean }>(
+      "SELECT generated FROM dataset WHERE id = 'demo-population'",
+    );
     expect(dataset?.generated).toBe(true);
   });
 
   it('replaces the previous population without leaving any of it behind', async () => {
     await replaceDemoPopulation(db, tinyPopulation(2, 'K'));
-    expect(await db.query('SELECT id FROM household ORDER BY id')).toEqual(['K1', 'K2', 'K3', 'K4'].map((id) => ({ id })));
+    expect(await db.query('SELECT id FROM household ORDER BY id')).toEqual(
+      ['K1', 'K2', 'K3', 'K4'].map((id) => ({ id })),
+    );
     expect(await count('demand')).toBe(3);
   });
 
@@ -52,7 +64,9 @@ describe.each(testDbKinds())('demo population loading on %s', (kind) => {
     const broken = tinyPopulation(3, 'Z');
     broken.leases[0]!.home = 'unknown-home'; // the last table written: everything before must roll back
     await expect(replaceDemoPopulation(db, broken)).rejects.toThrow();
-    expect(await db.query('SELECT id FROM household ORDER BY id')).toEqual(['K1', 'K2', 'K3', 'K4'].map((id) => ({ id })));
+    expect(await db.query('SELECT id FROM household ORDER BY id')).toEqual(
+      ['K1', 'K2', 'K3', 'K4'].map((id) => ({ id })),
+    );
   });
 
   it('refuses a social tenant without a home (schema rule)', async () => {

@@ -31,7 +31,9 @@ export function consumptionUnits(
 ): number {
   if (persons14OrMore < 1) throw new Error('un ménage compte au moins une personne de 14 ans ou plus');
   return (
-    scale.firstPerson + scale.otherPerson14OrMore * (persons14OrMore - 1) + scale.personUnder14 * personsUnder14
+    scale.firstPerson +
+    scale.otherPerson14OrMore * (persons14OrMore - 1) +
+    scale.personUnder14 * personsUnder14
   );
 }
 

@@ -1,2 +1,2 @@
-export * from './types.ts';
 export * from './consumption-units.ts';
+export * from './types.ts';

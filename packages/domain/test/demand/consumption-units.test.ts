@@ -16,8 +16,12 @@ describe('consumptionUnits (OECD-modified scale, INSEE)', () => {
 
   it('finds the scale in force on a date, and says when none is', () => {
     expect(consumptionUnitScaleOn('2025-12-31').personUnder14).toBe(0.3);
-    expect(() => valueOn('test', [{ validFrom: '2024-01-01', validUntil: '2024-12-31', source: '', value: 1 }], '2025-01-01')).toThrow(
-      /aucune valeur de « test » en vigueur le 2025-01-01/,
-    );
+    expect(() =>
+      valueOn(
+        'test',
+        [{ validFrom: '2024-01-01', validUntil: '2024-12-31', source: '', value: 1 }],
+        '2025-01-01',
+      ),
+    ).toThrow(/aucune valeur de « test » en vigueur le 2025-01-01/);
   });
 });
