@@ -1,30 +1,30 @@
 /**
- * First-quartile threshold (CCH L441-1; docs/RULES.md §1): from the demands active at 31 December of
- * year N−1, income per consumption unit = declared monthly resources × 12 ÷ UC (OECD-modified scale);
- * the threshold of year N is the smallest t such that at least 25 % of those demands have income ≤ t.
+ * First-quartile threshold (CCH L441-1; docs/RULES.md §1) as the demo generator uses it: the demand
+ * module's definition (demand/first-quartile-threshold.ts), by the 31 December the demands are
+ * counted on.
  */
+import {
+  firstQuartileThreshold,
+  incomePerConsumptionUnit,
+  isDemandActiveOn,
+} from '../demand/first-quartile-threshold.ts';
 import type { Demand } from '../demand/types.ts';
-import { consumptionUnitsOf } from './households.ts';
 
 /** Annual income per consumption unit declared in a demand, rounded to the euro. */
-export function demandIncomePerConsumptionUnit(
+export const demandIncomePerConsumptionUnit = (
   d: Pick<Demand, 'monthlyResourcesEur' | 'persons14OrMore' | 'personsUnder14'>,
-): number {
-  return Math.round((d.monthlyResourcesEur * 12) / consumptionUnitsOf(d.persons14OrMore, d.personsUnder14));
-}
+): number => incomePerConsumptionUnit(d);
 
-/** Whether the demand is in the register at the end of that day (ISO dates compare as strings). */
-export function isActiveOn(d: Pick<Demand, 'registeredOn' | 'closedOn'>, date: string): boolean {
-  return d.registeredOn <= date && (d.closedOn === null || d.closedOn > date);
-}
+/** Whether the demand is in the register at the end of that day. */
+export const isActiveOn = isDemandActiveOn;
 
+/** The threshold computed from the demands active on `date` (a 31 December), or null when none is. */
 export function firstQuartileThresholdOn(
   demands: readonly Demand[],
   date: string,
 ): { eur: number; demands: number } | null {
-  const incomes: number[] = [];
-  for (const d of demands) if (isActiveOn(d, date)) incomes.push(demandIncomePerConsumptionUnit(d));
-  if (incomes.length === 0) return null;
-  incomes.sort((x, y) => x - y);
-  return { eur: incomes[Math.ceil(0.25 * incomes.length) - 1]!, demands: incomes.length };
+  const epci = demands[0]?.epci;
+  if (epci === undefined || !date.endsWith('-12-31')) return null;
+  const result = firstQuartileThreshold(demands, epci, Number(date.slice(0, 4)) + 1);
+  return result.computed === null ? null : { eur: result.computed, demands: result.demands };
 }

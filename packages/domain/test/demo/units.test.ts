@@ -56,6 +56,7 @@ describe('planning helpers', () => {
 describe('first-quartile threshold', () => {
   const demand = (monthly: number, registeredOn: string, closedOn: string | null, adults = 1, children = 0) =>
     ({
+      epci: '200040715',
       monthlyResourcesEur: monthly,
       persons14OrMore: adults,
       personsUnder14: children,
