@@ -14,6 +14,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { authPlugin } from './auth/plugin.ts';
+import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { territoryRoutes } from './routes/territories.ts';
 
@@ -24,6 +26,10 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Requests per minute and client address (default 600). */
   rateLimitPerMinute?: number;
+  /** Login and activation attempts per minute and client address (default 10). */
+  loginPerMinute?: number;
+  /** Secure flag of the session cookie (default true; false only for plain-HTTP testing on a network). */
+  secureCookies?: boolean;
 }
 
 export const WEB_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../web/dist');
@@ -96,6 +102,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       tags: [
         { name: 'système', description: 'État du service' },
         { name: 'territoire', description: 'EPCI, communes, IRIS, QPV, établissements scolaires' },
+        { name: 'comptes', description: 'Connexion, session, activation des comptes des demandeurs' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -116,6 +123,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       // API answers are compressed on the fly, in this scope only: the web build ships
       // pre-compressed files (see apps/cli/src/web-build.ts).
       await api.register(compress, { threshold: 1024, encodings: ['br', 'gzip'] });
+      await api.register(authPlugin, { db: options.db });
+      await api.register(
+        authRoutes({
+          db: options.db,
+          secureCookies: options.secureCookies ?? true,
+          ...(options.loginPerMinute ? { loginPerMinute: options.loginPerMinute } : {}),
+        }),
+      );
       await api.register(healthRoutes(options.db));
       await api.register(territoryRoutes(options.db));
     },

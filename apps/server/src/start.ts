@@ -12,6 +12,7 @@ import {
 import { generateDemoPopulation } from '@mosaique/domain/demo';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, loggerOptions, WEB_ROOT } from './app.ts';
+import { DEMO_PASSWORD, ensureDemoAccounts } from './demo-accounts.ts';
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
@@ -90,13 +91,29 @@ async function ensureDemoData(
 ): Promise<void> {
   const epcis = await db.query<{ code: string }>('SELECT code FROM epci');
   if (epcis.length > 0 && !epcis.some((e) => e.code === DEMO_EPCI)) return; // a real territory: no demo
-  const territory = await readTerritoryFolder(DEMO_TERRITORY_DIR);
   if (epcis.length === 0) {
     progress('Premier démarrage : import du territoire de démonstration (Grenoble-Alpes Métropole)…');
-    await importTerritory(db, territory);
+    await importTerritory(db, await readTerritoryFolder(DEMO_TERRITORY_DIR));
     progress(`Territoire importé (${elapsed()})`);
   }
-  if ((await countHouseholds(db, DEMO_EPCI)) > 0) return;
+  if ((await countHouseholds(db, DEMO_EPCI)) === 0) {
+    await loadDemoPopulation(db, await readTerritoryFolder(DEMO_TERRITORY_DIR), progress, elapsed);
+  }
+  const applicant = await ensureDemoAccounts(db, DEMO_EPCI);
+  if (applicant) {
+    progress(
+      `Comptes de démonstration créés (mot de passe « ${DEMO_PASSWORD} ») : admin@, analyste@, bailleur@, ` +
+        `reservataire@demo.mosaique.fr, et le demandeur ${applicant}`,
+    );
+  }
+}
+
+async function loadDemoPopulation(
+  db: Db,
+  territory: Awaited<ReturnType<typeof readTerritoryFolder>>,
+  progress: (line: string) => void,
+  elapsed: () => string,
+): Promise<void> {
   progress(`Génération de la population de démonstration (graine ${DEMO_SEED})…`);
   const population = generateDemoPopulation(territory, { seed: DEMO_SEED });
   progress(

@@ -1,3 +1,4 @@
+export * from './account-repository.ts';
 export * from './bulk.ts';
 export * from './db.ts';
 export * from './migrate.ts';
