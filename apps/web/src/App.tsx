@@ -1,19 +1,65 @@
 import { useEffect, useRef, useState } from 'react';
-import { DEMO_EPCI, type EpciSummary, getJson } from './api.ts';
+import { DEMO_EPCI, type EpciSummary, getJson, ROLE_LABELS } from './api.ts';
 import { DemoBanner } from './components/DemoBanner.tsx';
+import { ActivationPage } from './pages/ActivationPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { TerritoryPage } from './pages/TerritoryPage.tsx';
-import { Link, usePath } from './router.tsx';
+import { Link, navigate, usePath } from './router.tsx';
+import { SessionProvider, useSession } from './session.tsx';
 
 const PAGES = [
   { path: '/', title: 'Accueil', component: HomePage },
   { path: '/territoire', title: 'Territoire', component: TerritoryPage },
 ] as const;
 
+/** Pages reached from links rather than the main navigation. */
+const OTHER_PAGES = [
+  { path: '/connexion', title: 'Connexion', component: LoginPage },
+  { path: '/activation', title: 'Activer mon compte', component: ActivationPage },
+] as const;
+
 export function App() {
+  return (
+    <SessionProvider>
+      <Shell />
+    </SessionProvider>
+  );
+}
+
+/** The signed-in user and a sign-out button, or a link to sign in. */
+function SessionBlock() {
+  const { session, signOut } = useSession();
+  if (session === undefined) return <div className="session" />;
+  if (session === null) {
+    return (
+      <div className="session">
+        <Link href="/connexion">Se connecter</Link>
+      </div>
+    );
+  }
+  return (
+    <div className="session">
+      <span>
+        {session.user.displayName} <span className="sr-only">, rôle :</span>({ROLE_LABELS[session.user.role]})
+      </span>
+      <button
+        type="button"
+        className="button-link"
+        onClick={() => {
+          void signOut().then(() => navigate('/'));
+        }}
+      >
+        Se déconnecter
+      </button>
+    </div>
+  );
+}
+
+function Shell() {
   const path = usePath();
-  const page = PAGES.find((p) => p.path === path);
+  const page = [...PAGES, ...OTHER_PAGES].find((p) => p.path === path);
   const [epci, setEpci] = useState<EpciSummary | null>(null);
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
@@ -61,6 +107,7 @@ export function App() {
               ))}
             </ul>
           </nav>
+          <SessionBlock />
         </div>
       </header>
       <DemoBanner sources={epci?.sources ?? null} />

@@ -77,3 +77,52 @@ export interface IrisProperties {
 
 /** The demo territory (Grenoble-Alpes Métropole). */
 export const DEMO_EPCI = '200040715';
+
+/** Sends JSON with the session's anti-forgery token (required on every state-changing request). */
+export async function sendJson<T>(
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body: unknown,
+  csrfToken?: string,
+): Promise<T> {
+  const response = await fetch(`/api/v1${path}`, {
+    method,
+    headers: {
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}),
+    },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const data = (await response.json().catch(() => ({}))) as { error?: string };
+    throw new ApiError(response.status, data.error ?? `erreur ${response.status}`);
+  }
+  return (response.status === 204 ? null : await response.json()) as T;
+}
+
+export type Role = 'applicant' | 'landlord-agent' | 'reservation-holder-agent' | 'epci-analyst' | 'admin';
+
+export interface SessionUser {
+  id: string;
+  identifier: string;
+  displayName: string;
+  role: Role;
+  landlordId: string | null;
+  reservationHolderId: string | null;
+  epciCode: string | null;
+  sneNumber: string | null;
+}
+
+export interface Session {
+  user: SessionUser;
+  csrfToken: string;
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  applicant: 'demandeur',
+  'landlord-agent': 'agent de bailleur',
+  'reservation-holder-agent': 'agent de réservataire',
+  'epci-analyst': 'analyste de l’EPCI',
+  admin: 'administration',
+};
