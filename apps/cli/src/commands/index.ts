@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerAllocate } from './allocate.ts';
 import { register as registerDb } from './db.ts';
 import { register as registerDemo } from './demo.ts';
 import { register as registerDemoDatabase } from './demo-database.ts';
@@ -19,4 +20,5 @@ export function registerCommands(program: Command): void {
   registerDemo(program);
   registerDemoDatabase(program);
   registerIndices(program);
+  registerAllocate(program);
 }
