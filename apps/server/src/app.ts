@@ -16,6 +16,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth/plugin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { cotationRoutes } from './routes/cotation.ts';
 import { healthRoutes } from './routes/health.ts';
 import { territoryRoutes } from './routes/territories.ts';
 
@@ -103,6 +104,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'système', description: 'État du service' },
         { name: 'territoire', description: 'EPCI, communes, IRIS, QPV, établissements scolaires' },
         { name: 'comptes', description: 'Connexion, session, activation des comptes des demandeurs' },
+        {
+          name: 'cotation',
+          description: 'Grilles de cotation, notes des demandes, transparence pour le demandeur',
+        },
+        { name: 'tâches', description: 'Avancement des travaux longs' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -132,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         }),
       );
       await api.register(healthRoutes(options.db));
+      await api.register(cotationRoutes(options.db));
       await api.register(territoryRoutes(options.db));
     },
     { prefix: '/api/v1' },

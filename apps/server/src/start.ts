@@ -1,4 +1,6 @@
 import {
+  activateGridVersion,
+  activeGrid,
   countHouseholds,
   type Db,
   DEMO_TERRITORY_DIR,
@@ -8,10 +10,13 @@ import {
   openDb,
   readTerritoryFolder,
   replaceDemoPopulation,
+  saveDraftGrid,
 } from '@mosaique/db';
+import { DEFAULT_COTATION_GRID } from '@mosaique/domain/cotation';
 import { generateDemoPopulation } from '@mosaique/domain/demo';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, loggerOptions, WEB_ROOT } from './app.ts';
+import { rescoreDemands } from './cotation/rescore.ts';
 import { DEMO_PASSWORD, ensureDemoAccounts } from './demo-accounts.ts';
 
 export interface StartOptions {
@@ -98,6 +103,12 @@ async function ensureDemoData(
   }
   if ((await countHouseholds(db, DEMO_EPCI)) === 0) {
     await loadDemoPopulation(db, await readTerritoryFolder(DEMO_TERRITORY_DIR), progress, elapsed);
+  }
+  if ((await activeGrid(db, DEMO_EPCI)) === null) {
+    const grid = await saveDraftGrid(db, DEMO_EPCI, DEFAULT_COTATION_GRID, null);
+    await activateGridVersion(db, DEMO_EPCI, grid.id, grid.version);
+    const count = await rescoreDemands(db, DEMO_EPCI, grid, new Date().toISOString().slice(0, 10));
+    progress(`Grille de cotation de démonstration activée, ${count} demandes notées (${elapsed()})`);
   }
   const applicant = await ensureDemoAccounts(db, DEMO_EPCI);
   if (applicant) {

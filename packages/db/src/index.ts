@@ -6,3 +6,4 @@ export * from './population-repository.ts';
 export * from './territory-folder.ts';
 export * from './territory-queries.ts';
 export * from './territory-repository.ts';
+export * from './cotation-repository.ts';
