@@ -293,8 +293,10 @@ export const cotationRoutes =
         const records = await allocationRecordsOf(db, epci);
         // The 12 months up to the latest lease recorded (today when leases are current): a register
         // whose lettings stop earlier (the demo's end in 2025) still gets a meaningful average.
-        const latestLease = records.reduce((max, r) => (r.signedOn > max ? r.signedOn : max), '');
-        const windowEnd = latestLease && latestLease < today() ? latestLease : today();
+        const now = today();
+        let latestLease = '';
+        for (const r of records) if (r.signedOn > latestLease) latestLease = r.signedOn;
+        const windowEnd = latestLease !== '' && latestLease < now ? latestLease : now;
         const similar = positions.map((p) => {
           const waiting = averageWaitingTime(records, epci, p.typology as Typology, windowEnd);
           return {
