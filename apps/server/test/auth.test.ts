@@ -3,9 +3,9 @@ import {
   type Db,
   DEMO_TERRITORY_DIR,
   importTerritory,
+  type Role,
   readTerritoryFolder,
   replaceDemoPopulation,
-  type Role,
 } from '@mosaique/db';
 import { createTestDb, testDbKinds, tinyPopulation } from '@mosaique/db/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -17,7 +17,14 @@ const PASSWORD = 'un mot de passe de test';
 const APPLICANT_SNE = '03811'; // tinyPopulation(1): demands 03811, 03812, 03813, EPCI 200040715
 
 /** The test accounts: one per role, plus an analyst of another territory. */
-const ACCOUNTS: { identifier: string; role: Role; landlordId?: string; reservationHolderId?: string; epciCode?: string; sneNumber?: string }[] = [
+const ACCOUNTS: {
+  identifier: string;
+  role: Role;
+  landlordId?: string;
+  reservationHolderId?: string;
+  epciCode?: string;
+  sneNumber?: string;
+}[] = [
   { identifier: 'admin@test', role: 'admin' },
   { identifier: 'analyste@test', role: 'epci-analyst', epciCode: '200040715' },
   { identifier: 'analyste-ailleurs@test', role: 'epci-analyst' },
@@ -60,7 +67,11 @@ describe.each(testDbKinds())('accounts and sessions on %s', (kind) => {
   });
 
   async function login(identifier: string, password = PASSWORD) {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { identifier, password } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { identifier, password },
+    });
     return { res, cookie: res.statusCode === 200 ? cookieOf(res) : '', csrf: res.json().csrfToken as string };
   }
 
@@ -69,7 +80,9 @@ describe.each(testDbKinds())('accounts and sessions on %s', (kind) => {
     expect(res.statusCode).toBe(200);
     expect(res.json().user).toMatchObject({ identifier: 'analyste@test', role: 'epci-analyst' });
     expect(res.json().user).not.toHaveProperty('passwordHash');
-    expect(String(res.headers['set-cookie'])).toMatch(/mosaique_session=.+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=28800; Secure/);
+    expect(String(res.headers['set-cookie'])).toMatch(
+      /mosaique_session=.+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=28800; Secure/,
+    );
     const session = await app.inject({ url: '/api/v1/auth/session', headers: { cookie } });
     expect(session.json()).toEqual({ user: res.json().user, csrfToken: csrf });
     const [audit] = await db.query<{ action: string }>(
@@ -83,7 +96,9 @@ describe.each(testDbKinds())('accounts and sessions on %s', (kind) => {
     const { cookie } = await login('admin@test');
     const token = decodeURIComponent(cookie.split('=')[1]!);
     expect(await db.query('SELECT 1 FROM app_session WHERE token_hash = $1', [token])).toHaveLength(0);
-    const [user] = await db.query<{ password_hash: string }>("SELECT password_hash FROM app_user WHERE identifier = 'admin@test'");
+    const [user] = await db.query<{ password_hash: string }>(
+      "SELECT password_hash FROM app_user WHERE identifier = 'admin@test'",
+    );
     expect(user!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
@@ -113,7 +128,11 @@ describe.each(testDbKinds())('accounts and sessions on %s', (kind) => {
       headers: { cookie, 'x-csrf-token': 'devine' },
     });
     expect(wrong.statusCode).toBe(403);
-    const ok = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie, 'x-csrf-token': csrf } });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
     expect(ok.statusCode).toBe(204);
     expect((await app.inject({ url: '/api/v1/auth/session', headers: { cookie } })).statusCode).toBe(401);
   });
@@ -140,7 +159,11 @@ describe.each(testDbKinds())('accounts and sessions on %s', (kind) => {
     const { code } = created.json();
     expect(code).toMatch(/^\d{10}$/);
     const activate = (password: string, c = code) =>
-      app.inject({ method: 'POST', url: '/api/v1/auth/activate', payload: { sneNumber: '03812', code: c, password } });
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/activate',
+        payload: { sneNumber: '03812', code: c, password },
+      });
     expect((await activate('court')).json().error).toMatch(/au moins 12 caractères/);
     expect((await activate('un mot de passe solide', '0000000000')).statusCode).toBe(401);
     const ok = await activate('un mot de passe solide');
@@ -158,8 +181,17 @@ describe.each(testDbKinds())('accounts and sessions on %s', (kind) => {
    * The authorisation matrix: every role (and no session) against every protected endpoint.
    * Extended by each new endpoint.
    */
-  const MATRIX: { endpoint: string; method: 'GET' | 'POST'; payload?: object; allowed: (Role | 'anonymous')[] }[] = [
-    { endpoint: '/api/v1/auth/session', method: 'GET', allowed: ['applicant', 'landlord-agent', 'epci-analyst', 'admin'] },
+  const MATRIX: {
+    endpoint: string;
+    method: 'GET' | 'POST';
+    payload?: object;
+    allowed: (Role | 'anonymous')[];
+  }[] = [
+    {
+      endpoint: '/api/v1/auth/session',
+      method: 'GET',
+      allowed: ['applicant', 'landlord-agent', 'epci-analyst', 'admin'],
+    },
     {
       endpoint: '/api/v1/activation-codes',
       method: 'POST',
