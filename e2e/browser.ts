@@ -31,3 +31,17 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   );
   expect(summary).toEqual([]);
 }
+
+/** Signs in through the sign-in page, as a user would. */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  identifier: string,
+  password = 'mosaique-demo-2026',
+): Promise<void> {
+  await page.goto(`${baseUrl}/connexion`, { waitUntil: 'load' });
+  await page.getByLabel('Identifiant').fill(identifier);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+}

@@ -15,6 +15,10 @@ export async function setup(project: TestProject): Promise<void> {
     env: { PORT: '0', HOST: '127.0.0.1', MOSAIQUE_DATA_DIR: path.join(dataDir, 'db'), LOG_LEVEL: 'warn' },
   });
   project.provide('baseUrl', platform.url);
+  const [applicant] = await platform.db.query<{ identifier: string }>(
+    "SELECT identifier FROM app_user WHERE role = 'applicant' ORDER BY identifier LIMIT 1",
+  );
+  project.provide('demoApplicant', applicant!.identifier);
 }
 
 export async function teardown(): Promise<void> {
@@ -25,5 +29,7 @@ export async function teardown(): Promise<void> {
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** Identifier (SNE number) of the demo applicant account. */
+    demoApplicant: string;
   }
 }

@@ -2,8 +2,10 @@ import { useEffect, useRef, useState } from 'react';
 import { DEMO_EPCI, type EpciSummary, getJson, ROLE_LABELS } from './api.ts';
 import { DemoBanner } from './components/DemoBanner.tsx';
 import { ActivationPage } from './pages/ActivationPage.tsx';
+import { CotationPage } from './pages/CotationPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
+import { MyDemandPage } from './pages/MyDemandPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { TerritoryPage } from './pages/TerritoryPage.tsx';
 import { Link, navigate, usePath } from './router.tsx';
@@ -12,6 +14,8 @@ import { SessionProvider, useSession } from './session.tsx';
 const PAGES = [
   { path: '/', title: 'Accueil', component: HomePage },
   { path: '/territoire', title: 'Territoire', component: TerritoryPage },
+  { path: '/cotation', title: 'Cotation', component: CotationPage },
+  { path: '/ma-demande', title: 'Ma demande', component: MyDemandPage },
 ] as const;
 
 /** Pages reached from links rather than the main navigation. */

@@ -3,6 +3,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Validation details sent by the server (one French sentence each), if any. */
+    readonly details: string[] = [],
   ) {
     super(message);
   }
@@ -95,8 +97,8 @@ export async function sendJson<T>(
     body: body === undefined ? null : JSON.stringify(body),
   });
   if (!response.ok) {
-    const data = (await response.json().catch(() => ({}))) as { error?: string };
-    throw new ApiError(response.status, data.error ?? `erreur ${response.status}`);
+    const data = (await response.json().catch(() => ({}))) as { error?: string; details?: string[] };
+    throw new ApiError(response.status, data.error ?? `erreur ${response.status}`, data.details ?? []);
   }
   return (response.status === 204 ? null : await response.json()) as T;
 }
