@@ -2,6 +2,7 @@ export * from './account-repository.ts';
 export * from './bulk.ts';
 export * from './cotation-repository.ts';
 export * from './db.ts';
+export * from './demand-repository.ts';
 export * from './migrate.ts';
 export * from './population-repository.ts';
 export * from './territory-folder.ts';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerAllocate } from './allocate.ts';
 import { register as registerDb } from './db.ts';
+import { register as registerDemands } from './demands.ts';
 import { register as registerDemo } from './demo.ts';
 import { register as registerDemoDatabase } from './demo-database.ts';
 import { register as registerDev } from './dev.ts';
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   registerTerritory(program);
   registerDemo(program);
   registerDemoDatabase(program);
+  registerDemands(program);
   registerIndices(program);
   registerAllocate(program);
 }

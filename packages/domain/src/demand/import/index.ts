@@ -1,0 +1,2 @@
+export * from './rejects.ts';
+export * from './validate.ts';
