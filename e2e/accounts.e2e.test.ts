@@ -1,23 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { expectNoAxeViolations, launchBrowser } from './browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { expectNoAxeViolations, usePage } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
-});
-afterEach(async () => {
-  await page.context().close();
-});
+const page = usePage();
 
 describe('sign-in', () => {
   it('signs a demo agent in with the keyboard alone, shows who is signed in, then signs out', async () => {
@@ -27,7 +12,9 @@ describe('sign-in', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type('mosaique-demo-2026');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('.session').textContent()).toContain('Analyste habitat de la Métropole');
+    await expect
+      .poll(() => page.locator('.session').textContent())
+      .toContain('Analyste habitat de la Métropole');
     expect(new URL(page.url()).pathname).toBe('/');
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await expect.poll(() => page.locator('.session').textContent()).toContain('Se connecter');
@@ -40,7 +27,9 @@ describe('sign-in', () => {
     await page.getByLabel('Identifiant').fill('analyste@demo.mosaique.fr');
     await page.getByLabel('Mot de passe').fill('pas le bon');
     await page.getByRole('button', { name: 'Se connecter' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('identifiant ou mot de passe incorrect');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toBe('identifiant ou mot de passe incorrect');
   });
 
   it('finds no accessibility violation on the sign-in and activation pages', async () => {

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
 /** Debian's Chromium, headless, with the network chatter of a desktop browser switched off. */
 export function launchBrowser(): Promise<Browser> {
@@ -44,4 +44,35 @@ export async function signIn(
   await page.getByLabel('Mot de passe').fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+}
+
+/**
+ * One browser for the test file and a fresh context (cookies, storage) for each test. Call it at the
+ * top of a test file: the handle it returns always acts on the current test's page.
+ */
+export function usePage(options: { viewport?: { width: number; height: number } } = {}): Page {
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    const context = await browser.newContext({
+      locale: 'fr-FR',
+      ...(options.viewport ? { viewport: options.viewport } : {}),
+    });
+    page = await context.newPage();
+  });
+  afterEach(async () => {
+    await page.context().close();
+  });
+  return new Proxy({} as Page, {
+    get(_, property) {
+      const value = Reflect.get(page, property);
+      return typeof value === 'function' ? value.bind(page) : value;
+    },
+  });
 }

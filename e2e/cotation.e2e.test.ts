@@ -1,24 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { expectNoAxeViolations, launchBrowser, signIn } from './browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { expectNoAxeViolations, signIn, usePage } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
 const applicant = inject('demoApplicant');
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
-});
-afterEach(async () => {
-  await page.context().close();
-});
+const page = usePage();
 
 describe('cotation', () => {
   it('publishes the grid in force to everyone, criterion by criterion', async () => {

@@ -1,24 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { expectNoAxeViolations, launchBrowser } from './browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { expectNoAxeViolations, usePage } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
-  page = await context.newPage();
-});
-afterEach(async () => {
-  await page.context().close();
-});
+const page = usePage({ viewport: { width: 1280, height: 900 } });
 
 async function openTerritory() {
   await page.goto(`${baseUrl}/territoire`, { waitUntil: 'load' });

@@ -18,6 +18,7 @@ import { authPlugin } from './auth/plugin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { cotationRoutes } from './routes/cotation.ts';
 import { healthRoutes } from './routes/health.ts';
+import { observatoryRoutes } from './routes/observatory.ts';
 import { territoryRoutes } from './routes/territories.ts';
 
 export interface AppOptions {
@@ -140,6 +141,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(healthRoutes(options.db));
       await api.register(cotationRoutes(options.db));
       await api.register(territoryRoutes(options.db));
+      await api.register(observatoryRoutes(options.db));
     },
     { prefix: '/api/v1' },
   );

@@ -7,6 +7,7 @@ import { HomePage } from './pages/HomePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { MyDemandPage } from './pages/MyDemandPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { ObservatoryPage } from './pages/observatory/ObservatoryPage.tsx';
 import { TerritoryPage } from './pages/TerritoryPage.tsx';
 import { Link, navigate, usePath } from './router.tsx';
 import { SessionProvider, useSession } from './session.tsx';
@@ -14,6 +15,7 @@ import { SessionProvider, useSession } from './session.tsx';
 const PAGES = [
   { path: '/', title: 'Accueil', component: HomePage },
   { path: '/territoire', title: 'Territoire', component: TerritoryPage },
+  { path: '/observatoire', title: 'Observatoire', component: ObservatoryPage },
   { path: '/cotation', title: 'Cotation', component: CotationPage },
   { path: '/ma-demande', title: 'Ma demande', component: MyDemandPage },
 ] as const;

@@ -14,6 +14,12 @@ export interface Db {
   exec(sql: string): Promise<void>;
   /** Runs `fn` in a transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * PGlite only: the rows of a parameterless `SELECT` in PostgreSQL's binary COPY format (see
+   * `decodeCopyBinary`). On PGlite, turning hundreds of thousands of rows into objects costs seconds;
+   * `COPY … TO '/dev/blob'` hands the bytes over at once (≈ 10 times faster for 216,000 households).
+   */
+  copyBinary?(select: string): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -77,6 +83,11 @@ function pgliteDb(
     async transaction(fn) {
       if (!conn.transaction) throw new Error('transaction imbriquée non prise en charge');
       return conn.transaction((tx) => fn(pgliteDb(tx, async () => {})));
+    },
+    async copyBinary(select) {
+      const result = await conn.query(`COPY (${select}) TO '/dev/blob' WITH (FORMAT binary)`);
+      if (!result.blob) throw new Error('COPY sans résultat');
+      return new Uint8Array(await result.blob.arrayBuffer());
     },
     close,
   };

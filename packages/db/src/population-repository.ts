@@ -1,6 +1,7 @@
 import type { DemoPopulation } from '@mosaique/domain/demo';
 import { type BulkResult, bulkWrite } from './bulk.ts';
 import type { Db } from './db.ts';
+import { upsertDatasets } from './territory-repository.ts';
 
 export const DEMO_POPULATION_DATASET = 'demo-population';
 
@@ -244,30 +245,16 @@ export async function replaceDemoPopulation(
       ],
       rows: population.firstQuartileThresholds.map((t) => [t.epci, t.year, t.eur, t.demands]),
     });
-    await bulkWrite(tx, {
-      table: 'dataset',
-      key: ['epci_code', 'id'],
-      columns: [
-        { name: 'epci_code', type: 'text' },
-        { name: 'id', type: 'text' },
-        { name: 'title', type: 'text' },
-        { name: 'producer', type: 'text' },
-        { name: 'year', type: 'text' },
-        { name: 'licence', type: 'text' },
-        { name: 'generated', type: 'boolean' },
-      ],
-      rows: [
-        [
-          epci,
-          DEMO_POPULATION_DATASET,
-          `Population de démonstration : ménages, parc social, demandes et baux (graine ${population.seed}, générateur ${population.generatorVersion})`,
-          'Mosaïque (généré)',
-          population.snapshotDate.slice(0, 4),
-          'Licence Ouverte 2.0',
-          true,
-        ],
-      ],
-    });
+    await upsertDatasets(tx, epci, [
+      {
+        id: DEMO_POPULATION_DATASET,
+        title: `Population de démonstration : ménages, parc social, demandes et baux (graine ${population.seed}, générateur ${population.generatorVersion})`,
+        producer: 'Mosaïque (généré)',
+        year: population.snapshotDate.slice(0, 4),
+        licence: 'Licence Ouverte 2.0',
+        generated: true,
+      },
+    ]);
     return report;
   });
 }

@@ -1,4 +1,4 @@
-import type { TerritoryData } from '@mosaique/domain/territory';
+import type { DatasetSource, TerritoryData } from '@mosaique/domain/territory';
 import { type BulkResult, bulkWrite } from './bulk.ts';
 import type { Db } from './db.ts';
 
@@ -23,20 +23,7 @@ export async function importTerritory(db: Db, t: TerritoryData): Promise<Territo
       ],
       rows: [[epci, t.epci.name, t.epci.populationTotal, t.epci.populationMunicipal]],
     });
-    report.dataset = await bulkWrite(tx, {
-      table: 'dataset',
-      key: ['epci_code', 'id'],
-      columns: [
-        { name: 'epci_code', type: 'text' },
-        { name: 'id', type: 'text' },
-        { name: 'title', type: 'text' },
-        { name: 'producer', type: 'text' },
-        { name: 'year', type: 'text' },
-        { name: 'licence', type: 'text' },
-        { name: 'generated', type: 'boolean' },
-      ],
-      rows: t.sources.map((s) => [epci, s.id, s.title, s.producer, s.year, s.licence, s.generated]),
-    });
+    report.dataset = await upsertDatasets(tx, epci, t.sources);
     report.commune = await bulkWrite(tx, {
       table: 'commune',
       key: ['code'],
@@ -137,5 +124,23 @@ export async function importTerritory(db: Db, t: TerritoryData): Promise<Territo
       rows: t.schoolYears.map((y) => [y.uai, epci, y.schoolYear, y.pupils, y.ips, y.ipsStandardDeviation]),
     });
     return report;
+  });
+}
+
+/** Records where datasets come from (shown with their figures, as the Licence Ouverte asks). */
+export function upsertDatasets(db: Db, epci: string, sources: readonly DatasetSource[]): Promise<BulkResult> {
+  return bulkWrite(db, {
+    table: 'dataset',
+    key: ['epci_code', 'id'],
+    columns: [
+      { name: 'epci_code', type: 'text' },
+      { name: 'id', type: 'text' },
+      { name: 'title', type: 'text' },
+      { name: 'producer', type: 'text' },
+      { name: 'year', type: 'text' },
+      { name: 'licence', type: 'text' },
+      { name: 'generated', type: 'boolean' },
+    ],
+    rows: sources.map((s) => [epci, s.id, s.title, s.producer, s.year, s.licence, s.generated]),
   });
 }
