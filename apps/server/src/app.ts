@@ -17,6 +17,7 @@ import {
 import { authPlugin } from './auth/plugin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { cotationRoutes } from './routes/cotation.ts';
+import { demandRoutes } from './routes/demands.ts';
 import { healthRoutes } from './routes/health.ts';
 import { observatoryRoutes } from './routes/observatory.ts';
 import { territoryRoutes } from './routes/territories.ts';
@@ -105,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'système', description: 'État du service' },
         { name: 'territoire', description: 'EPCI, communes, IRIS, QPV, établissements scolaires' },
         { name: 'comptes', description: 'Connexion, session, activation des comptes des demandeurs' },
+        { name: 'demandes', description: 'Registre des demandes : import, seuil du premier quartile' },
         {
           name: 'cotation',
           description: 'Grilles de cotation, notes des demandes, transparence pour le demandeur',
@@ -140,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       );
       await api.register(healthRoutes(options.db));
       await api.register(cotationRoutes(options.db));
+      await api.register(demandRoutes(options.db));
       await api.register(territoryRoutes(options.db));
       await api.register(observatoryRoutes(options.db));
     },

@@ -255,6 +255,9 @@ export async function replaceDemoPopulation(
         generated: true,
       },
     ]);
+    // Fresh statistics: PGlite never runs autovacuum, and joins over freshly loaded tables
+    // otherwise get plans made for empty tables.
+    await tx.exec('ANALYZE residence, home, household, demand, lease');
     return report;
   });
 }
