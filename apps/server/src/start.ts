@@ -18,6 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, loggerOptions, WEB_ROOT } from './app.ts';
 import { rescoreDemands } from './cotation/rescore.ts';
 import { DEMO_PASSWORD, ensureDemoAccounts } from './demo-accounts.ts';
+import { observatoryServiceFor } from './observatory/observatory-service.ts';
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
@@ -67,11 +68,16 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     });
     const address = await app.listen({ port, host });
     progress(`Mosaïque est prêt : ${address} (${elapsed()})`);
+    // Read the observatory's data in the background, so that its first visitor does not wait for it.
+    const warming = warmObservatory(db, (error) =>
+      app.log.warn({ err: error }, 'préchargement de l’observatoire'),
+    );
     return {
       app,
       db,
       url: address,
       async close() {
+        await warming;
         await app.close();
         await db.close();
       },
@@ -79,6 +85,15 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
   } catch (error) {
     await db.close();
     throw error;
+  }
+}
+
+async function warmObservatory(db: Db, log: (error: unknown) => void): Promise<void> {
+  try {
+    const epcis = await db.query<{ code: string }>('SELECT code FROM epci');
+    for (const { code } of epcis) await observatoryServiceFor(db).snapshot(code);
+  } catch (error) {
+    log(error);
   }
 }
 
