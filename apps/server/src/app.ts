@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth.ts';
 import { cotationRoutes } from './routes/cotation.ts';
 import { demandRoutes } from './routes/demands.ts';
 import { healthRoutes } from './routes/health.ts';
+import { lettingRoutes } from './routes/letting.ts';
 import { observatoryRoutes } from './routes/observatory.ts';
 import { territoryRoutes } from './routes/territories.ts';
 
@@ -108,6 +109,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'comptes', description: 'Connexion, session, activation des comptes des demandeurs' },
         { name: 'demandes', description: 'Registre des demandes : import, seuil du premier quartile' },
         {
+          name: 'location choisie',
+          description: 'Cycles de location, annonces, candidatures, chances, listes de candidats',
+        },
+        {
           name: 'cotation',
           description: 'Grilles de cotation, notes des demandes, transparence pour le demandeur',
         },
@@ -143,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(healthRoutes(options.db));
       await api.register(cotationRoutes(options.db));
       await api.register(demandRoutes(options.db));
+      await api.register(lettingRoutes(options.db));
       await api.register(territoryRoutes(options.db));
       await api.register(observatoryRoutes(options.db));
     },

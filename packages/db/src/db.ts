@@ -96,6 +96,10 @@ function pgliteDb(
 
 async function openPostgres(connectionString: string): Promise<Db> {
   const pool = new pg.Pool({ connectionString, max: 10 });
+  // An idle connection closed by the server (restart, administrator, DROP DATABASE … FORCE) is an
+  // 'error' event on the pool: without a listener it would crash the process. The pool replaces the
+  // connection at the next query, which fails with its own error if the server is really gone.
+  pool.on('error', () => {});
   // Fail fast with a clear message when the server is unreachable.
   const client = await pool.connect().catch(async (error: Error) => {
     await pool.end();

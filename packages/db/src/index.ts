@@ -4,6 +4,7 @@ export * from './copy-binary.ts';
 export * from './cotation-repository.ts';
 export * from './db.ts';
 export * from './demand-repository.ts';
+export * from './letting-repository.ts';
 export * from './migrate.ts';
 export * from './observatory-snapshot.ts';
 export * from './population-repository.ts';

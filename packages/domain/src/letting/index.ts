@@ -1,1 +1,4 @@
+export * from './advert.ts';
+export * from './chance.ts';
+export * from './shortlist.ts';
 export * from './types.ts';
