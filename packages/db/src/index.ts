@@ -8,6 +8,7 @@ export * from './letting-repository.ts';
 export * from './migrate.ts';
 export * from './observatory-snapshot.ts';
 export * from './population-repository.ts';
+export * from './review-queries.ts';
 export * from './territory-folder.ts';
 export * from './territory-queries.ts';
 export * from './territory-repository.ts';

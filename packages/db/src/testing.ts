@@ -224,3 +224,32 @@ export function tinyPopulation(seed: number, householdPrefix = 'H'): DemoPopulat
     firstQuartileThresholds: [{ epci, year: 2024, eur: 9_100, demands: 3 }],
   };
 }
+
+/**
+ * A consistent slice of a (generated) population: its first `leases` leases with every home,
+ * residence, household and demand they reference, so that it loads without breaking a foreign key.
+ * Keeps tests on realistic data small.
+ */
+export function slicePopulation(population: DemoPopulation, leases: number): DemoPopulation {
+  const kept = population.leases.slice(0, leases);
+  const householdIds = new Set(kept.map((l) => l.household));
+  const households = population.households.filter((h) => householdIds.has(h.id));
+  const homeIds = new Set([
+    ...kept.map((l) => l.home),
+    ...households.flatMap((h) => (h.home ? [h.home] : [])),
+  ]);
+  const homes = population.homes.filter((h) => homeIds.has(h.id));
+  const residenceIds = new Set(homes.map((h) => h.residence));
+  const sneNumbers = new Set(kept.map((l) => l.sneNumber));
+  // A home keeps at most one occupant: the households of other homes are left out above.
+  return {
+    ...population,
+    residences: population.residences.filter((r) => residenceIds.has(r.id)),
+    homes,
+    households,
+    demands: population.demands
+      .filter((d) => sneNumbers.has(d.sneNumber))
+      .map((d) => (d.household && !householdIds.has(d.household) ? { ...d, household: null } : d)),
+    leases: kept,
+  };
+}

@@ -6,6 +6,7 @@ import { register as registerDemo } from './demo.ts';
 import { register as registerDemoDatabase } from './demo-database.ts';
 import { register as registerDev } from './dev.ts';
 import { register as registerIndices } from './indices.ts';
+import { register as registerReview } from './review.ts';
 import { register as registerStart } from './start.ts';
 import { register as registerTerritory } from './territory.ts';
 
@@ -23,4 +24,5 @@ export function registerCommands(program: Command): void {
   registerDemands(program);
   registerIndices(program);
   registerAllocate(program);
+  registerReview(program);
 }

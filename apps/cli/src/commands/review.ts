@@ -1,0 +1,166 @@
+import { writeFile } from 'node:fs/promises';
+import type { Db } from '@mosaique/db';
+import type { Command } from 'commander';
+import { UserError } from '../user-error.ts';
+
+/** Columns of `mosaique export lettings`: one signed lease a row (required ones first). */
+export const LETTINGS_COLUMNS = [
+  'lease_id',
+  'signed_on',
+  'home_id',
+  'commune',
+  'qpv',
+  'landlord',
+  'reservation_holder',
+  'household_id',
+  'first_quartile',
+  'urban_renewal_relocation',
+  'priority_public',
+  'typology',
+  'transfer',
+] as const;
+
+function checkOptions(options: { epci: string; year: string; until?: string }): { year: number } {
+  if (!/^\d{9}$/.test(options.epci))
+    throw new UserError(`--epci : code SIREN de 9 chiffres attendu, reçu « ${options.epci} »`);
+  const year = Number(options.year);
+  if (!Number.isInteger(year) || year < 2000 || year > 2100)
+    throw new UserError(`--year : année attendue, reçu « ${options.year} »`);
+  if (
+    options.until !== undefined &&
+    !(/^\d{4}-\d{2}-\d{2}$/.test(options.until) && options.until.startsWith(`${year}-`))
+  ) {
+    throw new UserError(`--until : date AAAA-MM-JJ de l'année ${year} attendue, reçu « ${options.until} »`);
+  }
+  return { year };
+}
+
+async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const { dbOptionsFromEnv, migrate, openDb } = await import('@mosaique/db');
+  const db = await openDb(dbOptionsFromEnv());
+  try {
+    await migrate(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('review')
+    .description(
+      'Bilan annuel de la CIA : baux signés hors QPV (premier quartile ou relogés) contre 25 %, en QPV (hors premier quartile) contre 50 %, publics prioritaires par réservataire contre 25 %, par bailleur, réservataire, commune et typologie',
+    )
+    .requiredOption('--epci <code>', 'EPCI (SIREN)')
+    .requiredOption('--year <année>', 'année')
+    .option(
+      '--until <date>',
+      'à date (AAAA-MM-JJ) : bilan depuis le 1er janvier, avec projection au 31 décembre',
+    )
+    .option('--json', 'sortie JSON')
+    .action(async (options: { epci: string; year: string; until?: string; json?: boolean }) => {
+      const { year } = checkOptions(options);
+      const { ciaReview, ciaSettingsOn, projectToYearEnd } = await import('@mosaique/domain/review');
+      const { reviewLeases, reviewYears, thresholdUsed } = await import('@mosaique/db');
+      const settingsOn = (date: string) => {
+        try {
+          return ciaSettingsOn(date);
+        } catch (error) {
+          throw new UserError((error as Error).message);
+        }
+      };
+      const result = await withDb(async (db) => {
+        const until = options.until ?? `${year}-12-31`;
+        const leases = await reviewLeases(db, options.epci, year);
+        if (leases.length === 0)
+          throw new UserError(`aucun bail signé en ${year} pour l'EPCI ${options.epci}`);
+        const review = ciaReview(options.epci, year, leases, settingsOn(until), until);
+        const trend = [];
+        for (const y of await reviewYears(db, options.epci)) {
+          if (y > year) continue;
+          const r =
+            y === year
+              ? review
+              : ciaReview(options.epci, y, await reviewLeases(db, options.epci, y), settingsOn(`${y}-12-31`));
+          trend.push({
+            year: y,
+            leases: r.leases,
+            outsideQpvShare: r.outsideQpv.share,
+            insideQpvShare: r.insideQpv.share,
+          });
+        }
+        return {
+          ...review,
+          threshold: await thresholdUsed(db, options.epci, year),
+          trend,
+          projection: until < `${year}-12-31` ? projectToYearEnd(review) : null,
+        };
+      });
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return;
+      }
+      const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)} %`);
+      const line = (
+        label: string,
+        o: {
+          leases: number;
+          qualifying: number;
+          share: number | null;
+          target: number;
+          missingHouseholds: number;
+        },
+      ) =>
+        `${label} : ${o.qualifying} sur ${o.leases} baux (${pct(o.share)}, objectif ${pct(o.target)})${o.missingHouseholds ? `, manque ${o.missingHouseholds} ménage(s)` : ', objectif atteint'}`;
+      const lines = [
+        `Bilan CIA ${result.epci} ${result.year} (baux signés jusqu'au ${result.until}) : ${result.leases} baux ; seuil du premier quartile ${result.threshold.used ?? '—'} € (${result.threshold.origin === 'official' ? 'arrêté' : 'calculé'})`,
+        line('Hors QPV, premier quartile ou relogés', result.outsideQpv),
+        line('En QPV, hors premier quartile', result.insideQpv),
+        ...result.priorityByReservationHolder.map((r) =>
+          line(`Publics prioritaires, ${r.reservationHolder}`, r),
+        ),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  const exportGroup =
+    program.commands.find((c) => c.name() === 'export') ?? program.command('export').description('Exports');
+  exportGroup
+    .command('lettings')
+    .description(
+      `Les baux signés d'un EPCI et d'une année, un par ligne, de quoi recalculer le bilan : ${LETTINGS_COLUMNS.join(',')}`,
+    )
+    .requiredOption('--epci <code>', 'EPCI (SIREN)')
+    .requiredOption('--year <année>', 'année')
+    .requiredOption('--out <fichier>', 'fichier CSV à écrire')
+    .action(async (options: { epci: string; year: string; out: string }) => {
+      const { year } = checkOptions(options);
+      const { csvLine } = await import('@mosaique/domain/shared/csv.ts');
+      const { reviewLeases } = await import('@mosaique/db');
+      const leases = await withDb((db) => reviewLeases(db, options.epci, year));
+      if (leases.length === 0) throw new UserError(`aucun bail signé en ${year} pour l'EPCI ${options.epci}`);
+      const lines = [csvLine([...LETTINGS_COLUMNS])];
+      for (const l of leases) {
+        lines.push(
+          csvLine([
+            l.leaseId,
+            l.signedOn,
+            l.homeId,
+            l.commune,
+            l.qpv,
+            l.landlord,
+            l.reservationHolder,
+            l.householdId,
+            l.firstQuartile,
+            l.urbanRenewalRelocation,
+            l.priorityPublic,
+            l.typology,
+            l.transfer,
+          ]),
+        );
+      }
+      await writeFile(options.out, `${lines.join('\n')}\n`, 'utf8');
+      process.stderr.write(`${leases.length} bail(baux) écrit(s) dans ${options.out}\n`);
+    });
+}

@@ -1,0 +1,2 @@
+export * from './cia-review.ts';
+export * from './targets.ts';
