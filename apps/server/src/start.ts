@@ -18,6 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, loggerOptions, WEB_ROOT } from './app.ts';
 import { rescoreDemands } from './cotation/rescore.ts';
 import { DEMO_PASSWORD, ensureDemoAccounts } from './demo-accounts.ts';
+import { closeDueCycles } from './letting/close-cycles.ts';
 import { observatoryServiceFor } from './observatory/observatory-service.ts';
 
 export interface StartOptions {
@@ -72,11 +73,21 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     const warming = warmObservatory(db, (error) =>
       app.log.warn({ err: error }, 'préchargement de l’observatoire'),
     );
+    // Letting cycles close (and their shortlists are built) when their closing time passes.
+    const closer = setInterval(() => {
+      closeDueCycles(db)
+        .then((closed) => {
+          for (const c of closed) app.log.info({ cycle: c.cycleId }, 'cycle de location clos');
+        })
+        .catch((error: unknown) => app.log.error({ err: error }, 'clôture des cycles'));
+    }, CYCLE_CHECK_MS);
+    closer.unref();
     return {
       app,
       db,
       url: address,
       async close() {
+        clearInterval(closer);
         await warming;
         await app.close();
         await db.close();
@@ -96,6 +107,9 @@ async function warmObservatory(db: Db, log: (error: unknown) => void): Promise<v
     log(error);
   }
 }
+
+/** How often due letting cycles are looked for, ms. */
+const CYCLE_CHECK_MS = 60_000;
 
 /** Seed of the demo population loaded at first start. */
 export const DEMO_SEED = 2026;
