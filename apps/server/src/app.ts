@@ -21,6 +21,7 @@ import { demandRoutes } from './routes/demands.ts';
 import { healthRoutes } from './routes/health.ts';
 import { lettingRoutes } from './routes/letting.ts';
 import { observatoryRoutes } from './routes/observatory.ts';
+import { reviewRoutes } from './routes/review.ts';
 import { territoryRoutes } from './routes/territories.ts';
 
 export interface AppOptions {
@@ -108,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'territoire', description: 'EPCI, communes, IRIS, QPV, établissements scolaires' },
         { name: 'comptes', description: 'Connexion, session, activation des comptes des demandeurs' },
         { name: 'demandes', description: 'Registre des demandes : import, seuil du premier quartile' },
+        { name: 'bilan', description: 'Bilan annuel de la convention intercommunale d’attribution' },
         {
           name: 'location choisie',
           description: 'Cycles de location, annonces, candidatures, chances, listes de candidats',
@@ -148,6 +150,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(healthRoutes(options.db));
       await api.register(cotationRoutes(options.db));
       await api.register(demandRoutes(options.db));
+      await api.register(reviewRoutes(options.db));
       await api.register(lettingRoutes(options.db));
       await api.register(territoryRoutes(options.db));
       await api.register(observatoryRoutes(options.db));

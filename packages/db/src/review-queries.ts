@@ -1,4 +1,4 @@
-import type { ReviewLease } from '@mosaique/domain/review';
+import { ciaReview, ciaSettingsOn, projectToYearEnd, type ReviewLease } from '@mosaique/domain/review';
 import type { Typology } from '@mosaique/domain/stock';
 import type { Db } from './db.ts';
 
@@ -49,5 +49,37 @@ export async function thresholdUsed(
     official,
     used: official ?? computed,
     origin: official !== null ? 'official' : computed !== null ? 'computed' : null,
+  };
+}
+
+export class NoLeasesError extends Error {}
+
+/**
+ * The annual CIA review as published (CLI `mosaique review`, API): the review of the year up to
+ * `until`, the first-quartile threshold used, the trend over the years before, and the projection to
+ * 31 December when `until` is earlier. Throws NoLeasesError without a signed lease that year, and the
+ * dated-rule error when no target is in force.
+ */
+export async function ciaReviewReport(db: Db, epci: string, year: number, until = `${year}-12-31`) {
+  const leases = await reviewLeases(db, epci, year);
+  if (leases.length === 0) throw new NoLeasesError(`aucun bail signé en ${year} pour l'EPCI ${epci}`);
+  const review = ciaReview(epci, year, leases, ciaSettingsOn(until), until);
+  const trend = [];
+  for (const y of await reviewYears(db, epci)) {
+    if (y > year) continue;
+    const r =
+      y === year ? review : ciaReview(epci, y, await reviewLeases(db, epci, y), ciaSettingsOn(`${y}-12-31`));
+    trend.push({
+      year: y,
+      leases: r.leases,
+      outsideQpvShare: r.outsideQpv.share,
+      insideQpvShare: r.insideQpv.share,
+    });
+  }
+  return {
+    ...review,
+    threshold: await thresholdUsed(db, epci, year),
+    trend,
+    projection: until < `${year}-12-31` ? projectToYearEnd(review) : null,
   };
 }

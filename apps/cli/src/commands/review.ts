@@ -61,41 +61,18 @@ export function register(program: Command): void {
     .option('--json', 'sortie JSON')
     .action(async (options: { epci: string; year: string; until?: string; json?: boolean }) => {
       const { year } = checkOptions(options);
-      const { ciaReview, ciaSettingsOn, projectToYearEnd } = await import('@mosaique/domain/review');
-      const { reviewLeases, reviewYears, thresholdUsed } = await import('@mosaique/db');
-      const settingsOn = (date: string) => {
-        try {
-          return ciaSettingsOn(date);
-        } catch (error) {
-          throw new UserError((error as Error).message);
-        }
-      };
+      const { ciaReviewReport, NoLeasesError } = await import('@mosaique/db');
+      const { RuleNotInForceError } = await import('@mosaique/domain/shared/dated.ts');
       const result = await withDb(async (db) => {
-        const until = options.until ?? `${year}-12-31`;
-        const leases = await reviewLeases(db, options.epci, year);
-        if (leases.length === 0)
-          throw new UserError(`aucun bail signé en ${year} pour l'EPCI ${options.epci}`);
-        const review = ciaReview(options.epci, year, leases, settingsOn(until), until);
-        const trend = [];
-        for (const y of await reviewYears(db, options.epci)) {
-          if (y > year) continue;
-          const r =
-            y === year
-              ? review
-              : ciaReview(options.epci, y, await reviewLeases(db, options.epci, y), settingsOn(`${y}-12-31`));
-          trend.push({
-            year: y,
-            leases: r.leases,
-            outsideQpvShare: r.outsideQpv.share,
-            insideQpvShare: r.insideQpv.share,
-          });
+        try {
+          return await ciaReviewReport(db, options.epci, year, options.until);
+        } catch (error) {
+          // No lease that year, or no target in force on that date: the user's input, said plainly.
+          if (error instanceof NoLeasesError || error instanceof RuleNotInForceError) {
+            throw new UserError((error as Error).message);
+          }
+          throw error;
         }
-        return {
-          ...review,
-          threshold: await thresholdUsed(db, options.epci, year),
-          trend,
-          projection: until < `${year}-12-31` ? projectToYearEnd(review) : null,
-        };
       });
       if (options.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

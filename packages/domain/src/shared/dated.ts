@@ -11,9 +11,20 @@ export interface Dated<T> {
   value: T;
 }
 
-/** The value in force on `date`, or an error naming the rule when none covers it. */
+/** No value of a dated rule covers the date asked for (a user can fix it: another date, or record the rule). */
+export class RuleNotInForceError extends Error {
+  constructor(
+    readonly rule: string,
+    readonly date: string,
+  ) {
+    super(`aucune valeur de « ${rule} » en vigueur le ${date}`);
+    this.name = 'RuleNotInForceError';
+  }
+}
+
+/** The value in force on `date`, or a RuleNotInForceError naming the rule when none covers it. */
 export function valueOn<T>(rule: string, entries: readonly Dated<T>[], date: string): Dated<T> {
   const found = entries.find((e) => e.validFrom <= date && (e.validUntil === null || date <= e.validUntil));
-  if (!found) throw new Error(`aucune valeur de « ${rule} » en vigueur le ${date}`);
+  if (!found) throw new RuleNotInForceError(rule, date);
   return found;
 }

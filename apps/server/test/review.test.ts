@@ -1,0 +1,94 @@
+import {
+  createUser,
+  type Db,
+  DEMO_TERRITORY_DIR,
+  importTerritory,
+  readTerritoryFolder,
+  replaceDemoPopulation,
+  reviewLeases,
+} from '@mosaique/db';
+import { createTestDb, slicePopulation, testDbKinds } from '@mosaique/db/testing';
+import { generateDemoPopulation } from '@mosaique/domain/demo';
+import { ciaReview, ciaSettingsOn } from '@mosaique/domain/review';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { hashPassword } from '../src/auth/passwords.ts';
+
+const PASSWORD = 'un mot de passe de test';
+
+describe.each(testDbKinds())('CIA review API on %s', (kind) => {
+  let db: Db;
+  let app: FastifyInstance;
+  let year: number;
+  const cookies: Record<string, string> = {};
+
+  beforeAll(async () => {
+    db = await createTestDb(kind);
+    const territory = await readTerritoryFolder(DEMO_TERRITORY_DIR);
+    await importTerritory(db, territory);
+    const population = slicePopulation(generateDemoPopulation(territory, { seed: 1 }), 300);
+    year = Number(population.leases[0]!.signedOn.slice(0, 4));
+    await replaceDemoPopulation(db, population);
+    const passwordHash = await hashPassword(PASSWORD);
+    app = await buildApp({ db, loginPerMinute: 1000 });
+    for (const [identifier, role, epciCode] of [
+      ['analyste@test', 'epci-analyst', '200040715'],
+      ['analyste-ailleurs@test', 'epci-analyst', null],
+    ] as const) {
+      await createUser(db, {
+        identifier,
+        displayName: identifier,
+        role,
+        landlordId: null,
+        reservationHolderId: null,
+        epciCode,
+        sneNumber: null,
+        passwordHash,
+      });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { identifier, password: PASSWORD },
+      });
+      cookies[identifier] = String(res.headers['set-cookie']).split(';')[0]!;
+    }
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+  });
+
+  const get = (who: string | null, query: string) =>
+    app.inject({
+      url: `/api/v1/territories/200040715/cia-review?${query}`,
+      headers: who ? { cookie: cookies[who]! } : {},
+    });
+
+  it('gives the EPCI’s analysts the review of a year, equal to the domain’s on the same leases', async () => {
+    const res = await get('analyste@test', `year=${year}`);
+    expect(res.statusCode).toBe(200);
+    const expected = ciaReview(
+      '200040715',
+      year,
+      await reviewLeases(db, '200040715', year),
+      ciaSettingsOn(`${year}-12-31`),
+    );
+    expect(res.json().outsideQpv).toEqual(expected.outsideQpv);
+    expect(res.json().insideQpv).toEqual(expected.insideQpv);
+    expect(res.json().projection).toBeNull();
+  });
+
+  it('projects a year-to-date review to 31 December', async () => {
+    const res = await get('analyste@test', `year=${year}&until=${year}-06-30`);
+    expect(res.json().projection.yearElapsed).toBeGreaterThan(0.49);
+  });
+
+  it('refuses other territories’ agents and anonymous readers, and says when there is nothing to review', async () => {
+    expect((await get('analyste-ailleurs@test', `year=${year}`)).statusCode).toBe(403);
+    expect((await get(null, `year=${year}`)).statusCode).toBe(401);
+    const empty = await get('analyste@test', 'year=2010');
+    expect(empty.statusCode).toBe(404);
+    expect(empty.json().error).toMatch(/aucun bail signé en 2010/);
+  });
+});
