@@ -6,6 +6,7 @@ import { CotationPage } from './pages/CotationPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { MyDemandPage } from './pages/MyDemandPage.tsx';
+import { ReviewPage } from './pages/review/ReviewPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { ObservatoryPage } from './pages/observatory/ObservatoryPage.tsx';
 import { TerritoryPage } from './pages/TerritoryPage.tsx';
@@ -18,6 +19,7 @@ const PAGES = [
   { path: '/observatoire', title: 'Observatoire', component: ObservatoryPage },
   { path: '/cotation', title: 'Cotation', component: CotationPage },
   { path: '/ma-demande', title: 'Ma demande', component: MyDemandPage },
+  { path: '/bilan', title: 'Bilan CIA', component: ReviewPage },
 ] as const;
 
 /** Pages reached from links rather than the main navigation. */
