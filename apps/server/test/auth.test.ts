@@ -1,5 +1,4 @@
 import {
-  createUser,
   type Db,
   DEMO_TERRITORY_DIR,
   importTerritory,
@@ -11,20 +10,12 @@ import { createTestDb, testDbKinds, tinyPopulation } from '@mosaique/db/testing'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { hashPassword } from '../src/auth/passwords.ts';
+import { createAccounts, TEST_PASSWORD as PASSWORD, type TestAccount } from './helpers.ts';
 
-const PASSWORD = 'un mot de passe de test';
 const APPLICANT_SNE = '03811'; // tinyPopulation(1): demands 03811, 03812, 03813, EPCI 200040715
 
 /** The test accounts: one per role, plus an analyst of another territory. */
-const ACCOUNTS: {
-  identifier: string;
-  role: Role;
-  landlordId?: string;
-  reservationHolderId?: string;
-  epciCode?: string;
-  sneNumber?: string;
-}[] = [
+const ACCOUNTS: TestAccount[] = [
   { identifier: 'admin@test', role: 'admin' },
   { identifier: 'analyste@test', role: 'epci-analyst', epciCode: '200040715' },
   { identifier: 'analyste-ailleurs@test', role: 'epci-analyst' },
@@ -46,19 +37,7 @@ describe.each(testDbKinds())('accounts and sessions on %s', (kind) => {
     db = await createTestDb(kind);
     await importTerritory(db, await readTerritoryFolder(DEMO_TERRITORY_DIR));
     await replaceDemoPopulation(db, tinyPopulation(1));
-    const passwordHash = await hashPassword(PASSWORD);
-    for (const a of ACCOUNTS) {
-      await createUser(db, {
-        identifier: a.identifier,
-        displayName: a.identifier,
-        role: a.role,
-        landlordId: a.landlordId ?? null,
-        reservationHolderId: a.reservationHolderId ?? null,
-        epciCode: a.epciCode ?? null,
-        sneNumber: a.sneNumber ?? null,
-        passwordHash,
-      });
-    }
+    await createAccounts(db, ACCOUNTS);
     app = await buildApp({ db, loginPerMinute: 1000 });
   });
   afterAll(async () => {

@@ -1,10 +1,8 @@
 import {
   activateGridVersion,
-  createUser,
   type Db,
   DEMO_TERRITORY_DIR,
   importTerritory,
-  type Role,
   readTerritoryFolder,
   replaceDemoPopulation,
   saveDraftGrid,
@@ -15,19 +13,12 @@ import { DEFAULT_COTATION_GRID, scoreDemand } from '@mosaique/domain/cotation';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { hashPassword } from '../src/auth/passwords.ts';
 import { rescoreDemands } from '../src/cotation/rescore.ts';
+import { createAccounts, logIn, type TestAccount, type TestSession } from './helpers.ts';
 
-const PASSWORD = 'un mot de passe de test';
 const EPCI = '200040715';
 const GRIDS = `/api/v1/territories/${EPCI}/cotation/grids`;
-const ACCOUNTS: {
-  identifier: string;
-  role: Role;
-  landlordId?: string;
-  epciCode?: string;
-  sneNumber?: string;
-}[] = [
+const ACCOUNTS: TestAccount[] = [
   { identifier: 'analyste@test', role: 'epci-analyst', epciCode: EPCI },
   { identifier: 'analyste-ailleurs@test', role: 'epci-analyst' },
   { identifier: 'bailleur@test', role: 'landlord-agent', landlordId: 'L1' },
@@ -37,50 +28,25 @@ const ACCOUNTS: {
 describe.each(testDbKinds())('cotation API on %s', (kind) => {
   let db: Db;
   let app: FastifyInstance;
-  const sessions = new Map<string, { cookie: string; csrf: string }>();
+  const sessions = new Map<string, TestSession>();
 
   beforeAll(async () => {
     db = await createTestDb(kind);
     await importTerritory(db, await readTerritoryFolder(DEMO_TERRITORY_DIR));
     await replaceDemoPopulation(db, tinyPopulation(1));
-    const passwordHash = await hashPassword(PASSWORD);
-    for (const a of ACCOUNTS) {
-      await createUser(db, {
-        identifier: a.identifier,
-        displayName: a.identifier,
-        role: a.role,
-        landlordId: a.landlordId ?? null,
-        reservationHolderId: null,
-        epciCode: a.epciCode ?? null,
-        sneNumber: a.sneNumber ?? null,
-        passwordHash,
-      });
-    }
+    await createAccounts(db, ACCOUNTS);
     const grid = await saveDraftGrid(db, EPCI, DEFAULT_COTATION_GRID, null);
     await activateGridVersion(db, EPCI, grid.id, grid.version);
     await rescoreDemands(db, EPCI, grid, '2025-12-31');
     app = await buildApp({ db, loginPerMinute: 1000 });
-    for (const a of ACCOUNTS) {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { identifier: a.identifier, password: PASSWORD },
-      });
-      sessions.set(a.identifier, {
-        cookie: String(res.headers['set-cookie']).split(';')[0]!,
-        csrf: res.json().csrfToken,
-      });
-    }
+    for (const a of ACCOUNTS) sessions.set(a.identifier, await logIn(app, a.identifier));
   });
   afterAll(async () => {
     await app?.close();
     await db?.close();
   });
 
-  const as = (identifier: string) => {
-    const s = sessions.get(identifier)!;
-    return { cookie: s.cookie, 'x-csrf-token': s.csrf };
-  };
+  const as = (identifier: string) => sessions.get(identifier)!.headers;
 
   it('publishes the active grid to anyone, drafts only to the EPCI’s analysts', async () => {
     const anonymous = (await app.inject(GRIDS)).json().grids;

@@ -1,12 +1,11 @@
-import { createUser, type Db, DEMO_TERRITORY_DIR, importTerritory, readTerritoryFolder } from '@mosaique/db';
+import { type Db, DEMO_TERRITORY_DIR, importTerritory, readTerritoryFolder } from '@mosaique/db';
 import { createTestDb, testDbKinds } from '@mosaique/db/testing';
 import { parseCsv } from '@mosaique/domain/shared/csv.ts';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { hashPassword } from '../src/auth/passwords.ts';
+import { createAccounts, logIn } from './helpers.ts';
 
-const PASSWORD = 'un mot de passe de test';
 const URL_ = '/api/v1/territories/200040715/demands/import';
 const HEADER =
   'sne_number,registered_on,epci,applicant_birth_date,persons_14_or_more,persons_under_14,monthly_resources_eur,reference_tax_income_eur,desired_communes,desired_typologies,priority_criteria,dalo,urban_renewal_relocation,current_social_tenant';
@@ -24,32 +23,13 @@ describe.each(testDbKinds())('demand import API on %s', (kind) => {
   beforeAll(async () => {
     db = await createTestDb(kind);
     await importTerritory(db, await readTerritoryFolder(DEMO_TERRITORY_DIR));
-    const passwordHash = await hashPassword(PASSWORD);
-    for (const [identifier, role, epciCode] of [
-      ['analyste@test', 'epci-analyst', '200040715'],
-      ['analyste-ailleurs@test', 'epci-analyst', null],
-    ] as const) {
-      await createUser(db, {
-        identifier,
-        displayName: identifier,
-        role,
-        landlordId: null,
-        reservationHolderId: null,
-        epciCode,
-        sneNumber: null,
-        passwordHash,
-      });
-      app ??= await buildApp({ db, loginPerMinute: 1000 });
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { identifier, password: PASSWORD },
-      });
-      headers[identifier] = {
-        cookie: String(res.headers['set-cookie']).split(';')[0]!,
-        'x-csrf-token': res.json().csrfToken,
-        'content-type': 'text/csv',
-      };
+    await createAccounts(db, [
+      { identifier: 'analyste@test', role: 'epci-analyst', epciCode: '200040715' },
+      { identifier: 'analyste-ailleurs@test', role: 'epci-analyst' },
+    ]);
+    app = await buildApp({ db, loginPerMinute: 1000 });
+    for (const identifier of ['analyste@test', 'analyste-ailleurs@test']) {
+      headers[identifier] = { ...(await logIn(app, identifier)).headers, 'content-type': 'text/csv' };
     }
   });
   afterAll(async () => {

@@ -1,5 +1,4 @@
 import {
-  createUser,
   type Db,
   DEMO_TERRITORY_DIR,
   importTerritory,
@@ -13,9 +12,7 @@ import { ciaReview, ciaSettingsOn } from '@mosaique/domain/review';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { hashPassword } from '../src/auth/passwords.ts';
-
-const PASSWORD = 'un mot de passe de test';
+import { createAccounts, logIn } from './helpers.ts';
 
 describe.each(testDbKinds())('CIA review API on %s', (kind) => {
   let db: Db;
@@ -30,29 +27,13 @@ describe.each(testDbKinds())('CIA review API on %s', (kind) => {
     const population = slicePopulation(generateDemoPopulation(territory, { seed: 1 }), 300);
     year = Number(population.leases[0]!.signedOn.slice(0, 4));
     await replaceDemoPopulation(db, population);
-    const passwordHash = await hashPassword(PASSWORD);
     app = await buildApp({ db, loginPerMinute: 1000 });
-    for (const [identifier, role, epciCode] of [
-      ['analyste@test', 'epci-analyst', '200040715'],
-      ['analyste-ailleurs@test', 'epci-analyst', null],
-    ] as const) {
-      await createUser(db, {
-        identifier,
-        displayName: identifier,
-        role,
-        landlordId: null,
-        reservationHolderId: null,
-        epciCode,
-        sneNumber: null,
-        passwordHash,
-      });
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { identifier, password: PASSWORD },
-      });
-      cookies[identifier] = String(res.headers['set-cookie']).split(';')[0]!;
-    }
+    await createAccounts(db, [
+      { identifier: 'analyste@test', role: 'epci-analyst', epciCode: '200040715' },
+      { identifier: 'analyste-ailleurs@test', role: 'epci-analyst' },
+    ]);
+    for (const identifier of ['analyste@test', 'analyste-ailleurs@test'])
+      cookies[identifier] = (await logIn(app, identifier)).cookie;
   });
   afterAll(async () => {
     await app?.close();

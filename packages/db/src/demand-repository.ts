@@ -16,7 +16,7 @@ import { type BulkColumn, type BulkResult, bulkWrite } from './bulk.ts';
 import type { Db } from './db.ts';
 
 /** Columns of `demand` written by an import (`household_id` is left as it is: null for imported rows). */
-const DEMAND_COLUMNS: readonly BulkColumn[] = [
+export const DEMAND_COLUMNS: readonly BulkColumn[] = [
   { name: 'sne_number', type: 'text' },
   { name: 'epci_code', type: 'text' },
   { name: 'registered_on', type: 'date' },
@@ -196,32 +196,37 @@ function writeDemands(db: Db, demands: readonly Demand[]): Promise<BulkResult> {
     key: ['sne_number'],
     columns: DEMAND_COLUMNS,
     chunkSize: BATCH_SIZE,
-    rows: demands.map((d) => [
-      d.sneNumber,
-      d.epci,
-      d.registeredOn,
-      d.applicantBirthDate,
-      d.householdType,
-      d.persons14OrMore,
-      d.personsUnder14,
-      d.monthlyResourcesEur,
-      d.referenceTaxIncomeEur,
-      d.currentHousing,
-      d.currentCommune,
-      d.reasons,
-      d.desiredCommunes,
-      d.desiredTypologies,
-      d.maxRentEur,
-      d.priorityCriteria,
-      d.dalo,
-      d.urbanRenewalRelocation,
-      d.currentSocialTenant,
-      d.wheelchairAccess,
-      d.status,
-      d.closedOn,
-      d.generated,
-    ]),
+    rows: demands.map(demandRow),
   });
+}
+
+/** A demand's values in the order of DEMAND_COLUMNS. */
+export function demandRow(d: Demand): unknown[] {
+  return [
+    d.sneNumber,
+    d.epci,
+    d.registeredOn,
+    d.applicantBirthDate,
+    d.householdType,
+    d.persons14OrMore,
+    d.personsUnder14,
+    d.monthlyResourcesEur,
+    d.referenceTaxIncomeEur,
+    d.currentHousing,
+    d.currentCommune,
+    d.reasons,
+    d.desiredCommunes,
+    d.desiredTypologies,
+    d.maxRentEur,
+    d.priorityCriteria,
+    d.dalo,
+    d.urbanRenewalRelocation,
+    d.currentSocialTenant,
+    d.wheelchairAccess,
+    d.status,
+    d.closedOn,
+    d.generated,
+  ];
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { DemoPopulation } from '@mosaique/domain/demo';
 import { type BulkResult, bulkWrite } from './bulk.ts';
 import type { Db } from './db.ts';
+import { DEMAND_COLUMNS, demandRow } from './demand-repository.ts';
 import { upsertDatasets } from './territory-repository.ts';
 
 export const DEMO_POPULATION_DATASET = 'demo-population';
@@ -146,58 +147,8 @@ export async function replaceDemoPopulation(
       ]),
     });
     await write('demand', {
-      columns: [
-        { name: 'sne_number', type: 'text' },
-        { name: 'epci_code', type: 'text' },
-        { name: 'household_id', type: 'text' },
-        { name: 'registered_on', type: 'date' },
-        { name: 'applicant_birth_date', type: 'date' },
-        { name: 'household_type', type: 'text' },
-        { name: 'persons_14_or_more', type: 'smallint' },
-        { name: 'persons_under_14', type: 'smallint' },
-        { name: 'monthly_resources_eur', type: 'double precision' },
-        { name: 'reference_tax_income_eur', type: 'double precision' },
-        { name: 'current_housing', type: 'text' },
-        { name: 'current_commune_code', type: 'text' },
-        { name: 'reasons', type: 'text[]' },
-        { name: 'desired_communes', type: 'text[]' },
-        { name: 'desired_typologies', type: 'smallint[]' },
-        { name: 'max_rent_eur', type: 'double precision' },
-        { name: 'priority_criteria', type: 'text[]' },
-        { name: 'dalo', type: 'boolean' },
-        { name: 'urban_renewal_relocation', type: 'boolean' },
-        { name: 'current_social_tenant', type: 'boolean' },
-        { name: 'wheelchair_access', type: 'boolean' },
-        { name: 'status', type: 'text' },
-        { name: 'closed_on', type: 'date' },
-        { name: 'generated', type: 'boolean' },
-      ],
-      rows: population.demands.map((d) => [
-        d.sneNumber,
-        d.epci,
-        d.household,
-        d.registeredOn,
-        d.applicantBirthDate,
-        d.householdType,
-        d.persons14OrMore,
-        d.personsUnder14,
-        d.monthlyResourcesEur,
-        d.referenceTaxIncomeEur,
-        d.currentHousing,
-        d.currentCommune,
-        d.reasons,
-        d.desiredCommunes,
-        d.desiredTypologies,
-        d.maxRentEur,
-        d.priorityCriteria,
-        d.dalo,
-        d.urbanRenewalRelocation,
-        d.currentSocialTenant,
-        d.wheelchairAccess,
-        d.status,
-        d.closedOn,
-        d.generated,
-      ]),
+      columns: [...DEMAND_COLUMNS, { name: 'household_id', type: 'text' }],
+      rows: population.demands.map((d) => [...demandRow(d), d.household]),
     });
     await write('lease', {
       columns: [
