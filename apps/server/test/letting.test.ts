@@ -2,7 +2,6 @@ import {
   activateGridVersion,
   createAdvert,
   createCycle,
-  createUser,
   type Db,
   DEMO_TERRITORY_DIR,
   importTerritory,
@@ -16,11 +15,10 @@ import { DEFAULT_COTATION_GRID } from '@mosaique/domain/cotation';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { hashPassword } from '../src/auth/passwords.ts';
 import { rescoreDemands } from '../src/cotation/rescore.ts';
 import { closeDueCycles } from '../src/letting/close-cycles.ts';
+import { createAccounts, logIn } from './helpers.ts';
 
-const PASSWORD = 'un mot de passe de test';
 const EPCI = '200040715';
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
@@ -84,19 +82,10 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
     await importTerritory(db, await readTerritoryFolder(DEMO_TERRITORY_DIR));
     await replaceDemoPopulation(db, tinyPopulation(1));
     await addHomes(db);
-    const passwordHash = await hashPassword(PASSWORD);
-    for (const a of ACCOUNTS) {
-      await createUser(db, {
-        identifier: a.identifier,
-        displayName: a.identifier,
-        role: a.role,
-        landlordId: a.extra.landlordId ?? null,
-        reservationHolderId: a.extra.reservationHolderId ?? null,
-        epciCode: a.extra.epciCode ?? null,
-        sneNumber: a.extra.sneNumber ?? null,
-        passwordHash,
-      });
-    }
+    await createAccounts(
+      db,
+      ACCOUNTS.map((a) => ({ identifier: a.identifier, role: a.role, ...a.extra })),
+    );
     const grid = await saveDraftGrid(db, EPCI, DEFAULT_COTATION_GRID, null);
     await activateGridVersion(db, EPCI, grid.id, grid.version);
     await rescoreDemands(db, EPCI, grid, '2025-12-31');
@@ -125,18 +114,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
     published = [];
     for (let i = 1; i <= 10; i++) published.push(await advert(`V${i}`, true));
     app = await buildApp({ db, loginPerMinute: 1000, rateLimitPerMinute: 100_000 });
-    for (const a of ACCOUNTS) {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { identifier: a.identifier, password: PASSWORD },
-      });
-      expect(res.statusCode).toBe(200);
-      sessions.set(a.identifier, {
-        cookie: String(res.headers['set-cookie']).split(';')[0]!,
-        csrf: res.json().csrfToken,
-      });
-    }
+    for (const a of ACCOUNTS) sessions.set(a.identifier, await logIn(app, a.identifier));
   });
   afterAll(async () => {
     await app?.close();
