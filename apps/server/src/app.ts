@@ -16,6 +16,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth/plugin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { commissionRoutes } from './routes/commission.ts';
 import { cotationRoutes } from './routes/cotation.ts';
 import { demandRoutes } from './routes/demands.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -118,6 +119,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           name: 'cotation',
           description: 'Grilles de cotation, notes des demandes, transparence pour le demandeur',
         },
+        {
+          name: 'commission',
+          description:
+            'Commission d’attribution (CALEOL) : séances, proposition du moteur, décisions, baux signés',
+        },
         { name: 'tâches', description: 'Avancement des travaux longs' },
       ],
     },
@@ -152,6 +158,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(demandRoutes(options.db));
       await api.register(reviewRoutes(options.db));
       await api.register(lettingRoutes(options.db));
+      await api.register(commissionRoutes(options.db));
       await api.register(territoryRoutes(options.db));
       await api.register(observatoryRoutes(options.db));
     },

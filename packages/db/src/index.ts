@@ -1,5 +1,6 @@
 export * from './account-repository.ts';
 export * from './bulk.ts';
+export * from './commission-repository.ts';
 export * from './copy-binary.ts';
 export * from './cotation-repository.ts';
 export * from './db.ts';

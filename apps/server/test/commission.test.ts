@@ -1,0 +1,602 @@
+import {
+  activateGridVersion,
+  createAdvert,
+  createCycle,
+  createUser,
+  type Db,
+  DEMO_TERRITORY_DIR,
+  getJob,
+  importTerritory,
+  insertApplication,
+  type Role,
+  readTerritoryFolder,
+  replaceDemoPopulation,
+  reviewLeases,
+  saveDraftGrid,
+} from '@mosaique/db';
+import { createTestDb, testDbKinds, tinyPopulation } from '@mosaique/db/testing';
+import { DEFAULT_COTATION_GRID } from '@mosaique/domain/cotation';
+import { ciaReview, ciaSettingsOn } from '@mosaique/domain/review';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { hashPassword } from '../src/auth/passwords.ts';
+import { rescoreDemands } from '../src/cotation/rescore.ts';
+import { closeCycle } from '../src/letting/close-cycles.ts';
+
+const PASSWORD = 'un mot de passe de test';
+const EPCI = '200040715';
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
+const TODAY = new Date().toISOString().slice(0, 10);
+const YEAR = Number(TODAY.slice(0, 4));
+
+type Who =
+  | 'anonyme'
+  | '03812'
+  | '03813'
+  | 'bailleur-L1'
+  | 'bailleur-L2'
+  | 'reservataire-etat'
+  | 'reservataire-ville'
+  | 'analyste'
+  | 'analyste-ailleurs'
+  | 'admin';
+const ACCOUNTS: { identifier: Exclude<Who, 'anonyme'>; role: Role; extra: Record<string, string> }[] = [
+  { identifier: '03812', role: 'applicant', extra: { sneNumber: '03812', epciCode: EPCI } },
+  { identifier: '03813', role: 'applicant', extra: { sneNumber: '03813', epciCode: EPCI } },
+  { identifier: 'bailleur-L1', role: 'landlord-agent', extra: { landlordId: 'L1' } },
+  { identifier: 'bailleur-L2', role: 'landlord-agent', extra: { landlordId: 'L2' } },
+  {
+    identifier: 'reservataire-etat',
+    role: 'reservation-holder-agent',
+    extra: { reservationHolderId: 'state' },
+  },
+  {
+    identifier: 'reservataire-ville',
+    role: 'reservation-holder-agent',
+    extra: { reservationHolderId: 'commune-38185' },
+  },
+  { identifier: 'analyste', role: 'epci-analyst', extra: { epciCode: EPCI } },
+  { identifier: 'analyste-ailleurs', role: 'epci-analyst', extra: {} },
+  { identifier: 'admin', role: 'admin', extra: {} },
+];
+const EVERYONE: Who[] = ['anonyme', ...ACCOUNTS.map((a) => a.identifier)];
+const EXTRA = ['03814', '03815', '03816'];
+
+/** Vacant homes V1…V4 of landlord L1 (T2 PLUS outside QPV, reserved to the town), L2's residence R3, and 3 more demands without household. */
+async function addHomesAndDemands(db: Db): Promise<void> {
+  await db.exec(`
+    INSERT INTO landlord (id, name) VALUES ('L2', 'Autre bailleur');
+    INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
+      SELECT 'R3', epci_code, 'L2', 'Les Saules', commune_code, iris_code, NULL, longitude, latitude, 2001 FROM residence WHERE id = 'R2';
+    INSERT INTO home (id, epci_code, residence_id, typology, surface_m2, floor, lift, accessible, financing, rent_eur, charges_eur, reservation_holder_id)
+      SELECT 'V' || i, '${EPCI}', 'R2', 2, 45, 1, true, true, 'PLUS', 300, 50, 'commune-38185' FROM generate_series(1, 4) i;
+    INSERT INTO demand (sne_number, epci_code, household_id, registered_on, applicant_birth_date, household_type, persons_14_or_more,
+        persons_under_14, monthly_resources_eur, reference_tax_income_eur, current_housing, current_commune_code, reasons,
+        desired_communes, desired_typologies, max_rent_eur, priority_criteria, dalo, urban_renewal_relocation,
+        current_social_tenant, wheelchair_access, status)
+      SELECT n, epci_code, NULL, registered_on + (right(n, 1)::int), applicant_birth_date, household_type, persons_14_or_more,
+        persons_under_14, monthly_resources_eur - 100 * right(n, 1)::int, reference_tax_income_eur, current_housing,
+        current_commune_code, reasons, desired_communes, desired_typologies, max_rent_eur, priority_criteria, dalo,
+        urban_renewal_relocation, current_social_tenant, wheelchair_access, 'active'
+      FROM demand, unnest(ARRAY['03814', '03815', '03816']) n WHERE sne_number = '03812';
+  `);
+}
+
+describe.each(testDbKinds())('commission API on %s', (kind) => {
+  let db: Db;
+  let app: FastifyInstance;
+  const sessions = new Map<string, { cookie: string; csrf: string }>();
+  let cycleId: string;
+  let sessionId: string;
+  interface Item {
+    id: string;
+    homeId: string;
+    version: number;
+    candidates: string[];
+    available: number;
+    status: string;
+    proposal: {
+      candidates: string[];
+      objective: number;
+      upperBound: number;
+      gap: number;
+      constraints: unknown[];
+    };
+    decisions: { id: string; sneNumber: string; kind: string; rank: number | null }[];
+  }
+
+  beforeAll(async () => {
+    db = await createTestDb(kind);
+    await importTerritory(db, await readTerritoryFolder(DEMO_TERRITORY_DIR));
+    await replaceDemoPopulation(db, tinyPopulation(1));
+    await addHomesAndDemands(db);
+    const passwordHash = await hashPassword(PASSWORD);
+    for (const a of ACCOUNTS) {
+      await createUser(db, {
+        identifier: a.identifier,
+        displayName: a.identifier,
+        role: a.role,
+        landlordId: a.extra.landlordId ?? null,
+        reservationHolderId: a.extra.reservationHolderId ?? null,
+        epciCode: a.extra.epciCode ?? null,
+        sneNumber: a.extra.sneNumber ?? null,
+        passwordHash,
+      });
+    }
+    const grid = await saveDraftGrid(db, EPCI, DEFAULT_COTATION_GRID, null);
+    await activateGridVersion(db, EPCI, grid.id, grid.version);
+    await rescoreDemands(db, EPCI, grid, '2025-12-31');
+    const cycle = await createCycle(db, {
+      epci: EPCI,
+      landlordId: 'L1',
+      name: 'cycle de la commission',
+      opensAt: iso(-DAY),
+      closesAt: iso(7 * DAY),
+      maxActiveApplications: 20,
+      createdBy: null,
+    });
+    cycleId = cycle.id;
+    for (const home of ['V1', 'V2', 'V3', 'V4']) {
+      const advertId = await createAdvert(db, {
+        epci: EPCI,
+        homeId: home,
+        landlordId: 'L1',
+        cycleId,
+        description: 'Logement lumineux, proche du tram et des écoles.',
+        energyLabel: 'C',
+        publish: true,
+        createdBy: null,
+      });
+      for (const sne of ['03812', '03813', ...EXTRA]) {
+        const outcome = await db.transaction((tx) =>
+          insertApplication(tx, {
+            epci: EPCI,
+            advertId,
+            cycleId,
+            sneNumber: sne,
+            maxActive: 20,
+            assisted: false,
+            createdBy: null,
+          }),
+        );
+        expect(outcome.ok).toBe(true);
+      }
+    }
+    app = await buildApp({ db, loginPerMinute: 1000, rateLimitPerMinute: 100_000 });
+    for (const a of ACCOUNTS) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { identifier: a.identifier, password: PASSWORD },
+      });
+      expect(res.statusCode).toBe(200);
+      sessions.set(a.identifier, {
+        cookie: String(res.headers['set-cookie']).split(';')[0]!,
+        csrf: res.json().csrfToken,
+      });
+    }
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+  });
+
+  const headers = (who: Who) => {
+    if (who === 'anonyme') return {};
+    const s = sessions.get(who)!;
+    return { cookie: s.cookie, 'x-csrf-token': s.csrf };
+  };
+  const call = (who: Who, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+    app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: headers(who),
+      ...(payload !== undefined ? { payload } : {}),
+    });
+  const matrix = async (request: (who: Who) => Promise<{ statusCode: number }>, roles: Who[] = EVERYONE) => {
+    const out: Record<string, number> = {};
+    for (const who of roles) out[who] = (await request(who)).statusCode;
+    return out;
+  };
+  const agenda = async (): Promise<Item[]> =>
+    (await call('analyste', 'GET', `/commission/sessions/${sessionId}`)).json().agenda;
+  const item = async (homeId: string) => (await agenda()).find((i) => i.homeId === homeId)!;
+  const body = {
+    epci: EPCI,
+    landlordId: 'L1',
+    heldOn: TODAY,
+    members: [
+      { name: 'Mme A', role: 'présidente' },
+      { name: 'M. B', role: 'représentant du maire' },
+      { name: 'Mme C', role: 'représentante des locataires' },
+    ],
+    quorum: 2,
+  };
+
+  it('lets the landlord’s agents and the EPCI’s analysts schedule a session, nobody else', async () => {
+    const codes = await matrix((who) => call(who, 'POST', '/commission/sessions', body));
+    expect(codes).toEqual({
+      anonyme: 401,
+      '03812': 403,
+      '03813': 403,
+      'bailleur-L1': 201,
+      'bailleur-L2': 403,
+      'reservataire-etat': 403,
+      'reservataire-ville': 403,
+      analyste: 201,
+      'analyste-ailleurs': 403,
+      admin: 403,
+    });
+    expect((await call('analyste', 'POST', '/commission/sessions', { ...body, quorum: 4 })).statusCode).toBe(
+      400,
+    );
+    const created = await call('bailleur-L1', 'POST', '/commission/sessions', body);
+    sessionId = created.json().id;
+    expect(created.json()).toMatchObject({ status: 'planned', quorum: 2, heldOn: TODAY });
+  });
+
+  it('refuses to run the engine on an open cycle, then proposes 3 ranked candidates per home on the closed cycle', async () => {
+    const open = await call('bailleur-L1', 'POST', `/commission/sessions/${sessionId}/proposal`, { cycleId });
+    expect(open.statusCode).toBe(409);
+    expect(await closeCycle(db, cycleId, new Date(), null)).not.toBeNull();
+    const codes = await matrix(
+      (who) => call(who, 'POST', `/commission/sessions/${sessionId}/proposal`, { cycleId }),
+      ['anonyme', '03812', 'bailleur-L2', 'reservataire-ville', 'analyste-ailleurs', 'admin'],
+    );
+    expect(codes).toEqual({
+      anonyme: 401,
+      '03812': 404,
+      'bailleur-L2': 404,
+      'reservataire-ville': 404,
+      'analyste-ailleurs': 404,
+      admin: 403,
+    });
+    const run = await call('bailleur-L1', 'POST', `/commission/sessions/${sessionId}/proposal`, { cycleId });
+    expect(run.statusCode).toBe(201);
+    expect(run.json()).toMatchObject({ homes: 4, job: { status: 'done', done: 3, total: 3 } });
+    const job = await getJob(db, run.json().job.id);
+    expect(job).toMatchObject({ kind: 'commission.allocate', status: 'done' });
+    expect((job!.result as { yearToDate: unknown }).yearToDate).toBeDefined();
+    const items = await agenda();
+    expect(items.map((i) => i.homeId)).toEqual(['V1', 'V2', 'V3', 'V4']);
+    const firsts = new Set<string>();
+    for (const i of items) {
+      expect(i.available).toBeGreaterThanOrEqual(3);
+      expect(i.proposal.candidates).toHaveLength(3);
+      expect(i.candidates).toEqual(i.proposal.candidates);
+      expect(i.proposal.upperBound).toBeGreaterThanOrEqual(i.proposal.objective - 1e-6);
+      expect(i.proposal.constraints.length).toBeGreaterThan(0);
+      firsts.add(i.proposal.candidates[0]!);
+    }
+    // Four homes, four different households proposed first.
+    expect(firsts.size).toBe(4);
+  });
+
+  it('shows a session to its managers, admins and the reservation holder of its homes only', async () => {
+    const codes = await matrix((who) => call(who, 'GET', `/commission/sessions/${sessionId}`));
+    expect(codes).toEqual({
+      anonyme: 401,
+      '03812': 404,
+      '03813': 404,
+      'bailleur-L1': 200,
+      'bailleur-L2': 404,
+      'reservataire-etat': 404,
+      'reservataire-ville': 200,
+      analyste: 200,
+      'analyste-ailleurs': 404,
+      admin: 200,
+    });
+  });
+
+  it('requires a written justification for any deviation from the proposal, kept in the item and the audit log', async () => {
+    const v1 = await item('V1');
+    const reordered = [...v1.candidates].reverse();
+    const unjustified = await call('bailleur-L1', 'PATCH', `/commission/agenda-items/${v1.id}`, {
+      version: v1.version,
+      candidates: reordered,
+    });
+    expect(unjustified.statusCode).toBe(400);
+    expect(unjustified.json().details[0]).toMatch(/justifié par écrit/);
+    const justification = 'Le premier candidat a signalé un changement de situation familiale.';
+    const edited = await call('bailleur-L1', 'PATCH', `/commission/agenda-items/${v1.id}`, {
+      version: v1.version,
+      candidates: reordered,
+      deviationJustification: justification,
+    });
+    expect(edited.statusCode).toBe(200);
+    expect(edited.json().version).toBe(v1.version + 1);
+    const after = await item('V1');
+    expect(after).toMatchObject({ candidates: reordered, deviationJustification: justification });
+    const [audit] = await db.query<{ details: { deviationJustification: string } }>(
+      "SELECT details FROM audit_log WHERE action = 'commission.candidates.edit' AND entity_id = $1",
+      [v1.id],
+    );
+    expect(audit!.details.deviationJustification).toBe(justification);
+    // Fewer than 3 candidates while more are available: refused unless DALO designated by the préfet.
+    const two = await call('analyste', 'POST', `/commission/agenda-items/${v1.id}/decisions`, {
+      version: after.version,
+      decisions: [{ sneNumber: reordered[0], kind: 'allocation' }],
+    });
+    expect(two.statusCode).toBe(400);
+    expect(two.json().details).toContain(`${reordered[1]} : ce candidat n’a pas de décision`);
+  });
+
+  it('refuses a non-allocation without reasons, in French', async () => {
+    const v1 = await item('V1');
+    const [a, b, c] = v1.candidates;
+    const res = await call('analyste', 'POST', `/commission/agenda-items/${v1.id}/decisions`, {
+      version: v1.version,
+      decisions: [
+        { sneNumber: a, kind: 'allocation' },
+        { sneNumber: b, kind: 'non-allocation' },
+        { sneNumber: c, kind: 'rejection', reasonCodes: ['ressources-insuffisantes'] },
+      ],
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([
+      `${b} : une non-attribution doit être motivée (au moins un motif)`,
+      `${c} : un rejet pour irrecevabilité ne peut reposer que sur un motif d’irrecevabilité`,
+    ]);
+  });
+
+  it('of two members deciding the same home at once, one wins and the other is told (409)', async () => {
+    const v1 = await item('V1');
+    const [a, b, c] = v1.candidates;
+    const decide = (who: Who, kindOfA: string) =>
+      call(who, 'POST', `/commission/agenda-items/${v1.id}/decisions`, {
+        version: v1.version,
+        decisions: [
+          {
+            sneNumber: a,
+            kind: kindOfA,
+            ...(kindOfA === 'suspensive-condition' ? { missingDocument: 'avis d’imposition 2025' } : {}),
+          },
+          { sneNumber: b, kind: 'non-allocation', reasonCodes: ['autre-candidat-prioritaire'] },
+          {
+            sneNumber: c,
+            kind: 'non-allocation',
+            reasonCodes: ['autre-candidat-prioritaire'],
+            reasonText: 'classé après',
+          },
+        ],
+      });
+    const results = await Promise.all([
+      decide('bailleur-L1', 'allocation'),
+      decide('analyste', 'allocation'),
+    ]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(results.find((r) => r.statusCode === 409)!.json().error).toMatch(/un autre membre/);
+    const decisions = await db.query<{ id: string }>('SELECT id FROM decision WHERE agenda_item_id = $1', [
+      v1.id,
+    ]);
+    expect(decisions).toHaveLength(3);
+    const audited = await db.query(
+      "SELECT 1 FROM audit_log WHERE action = 'commission.decision.record' AND entity_id = ANY($1::text[])",
+      [decisions.map((d) => d.id)],
+    );
+    expect(audited).toHaveLength(3);
+    expect((await item('V1')).status).toBe('decided');
+  });
+
+  it('shows applicants their own decision and reasons; the landlord signs the lease after acceptance; it counts in the CIA review', async () => {
+    const v1 = await item('V1');
+    const allocated = v1.decisions.find((d) => d.kind === 'allocation')!;
+    const refused = v1.decisions.find((d) => d.kind === 'non-allocation')!;
+    const readCodes = await matrix((who) => call(who, 'GET', `/commission/decisions/${refused.id}`));
+    for (const [who, code] of Object.entries(readCodes)) {
+      const expected =
+        who === 'anonyme'
+          ? 401
+          : ['bailleur-L1', 'analyste', 'admin', 'reservataire-ville', refused.sneNumber].includes(who)
+            ? 200
+            : 404;
+      expect({ who, code }).toEqual({ who, code: expected });
+    }
+    const mine = await call('03812', 'GET', '/commission/my-decisions');
+    expect(mine.statusCode).toBe(200);
+    for (const d of mine.json().decisions) {
+      expect(d.sneNumber).toBe('03812');
+      if (d.kind === 'non-allocation')
+        expect(d.reasons).toEqual(['logement attribué à un candidat mieux classé']);
+    }
+    // Only the offer holder (or the landlord for them) answers; a refusal of a non-allocation is meaningless.
+    expect(
+      (
+        await call('bailleur-L1', 'POST', `/commission/decisions/${refused.id}/response`, {
+          response: 'accepted',
+        })
+      ).statusCode,
+    ).toBe(409);
+    // Signing before acceptance is refused.
+    expect(
+      (await call('bailleur-L1', 'POST', `/commission/decisions/${allocated.id}/lease`, { signedOn: TODAY }))
+        .statusCode,
+    ).toBe(409);
+    const answer = await call('bailleur-L1', 'POST', `/commission/decisions/${allocated.id}/response`, {
+      response: 'accepted',
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json().response).toBe('accepted');
+    const before = ciaReview(EPCI, YEAR, await reviewLeases(db, EPCI, YEAR), ciaSettingsOn(`${YEAR}-12-31`));
+    const signCodes = await matrix(
+      (who) => call(who, 'POST', `/commission/decisions/${allocated.id}/lease`, { signedOn: TODAY }),
+      ['anonyme', '03813', 'reservataire-ville', 'admin', 'bailleur-L2', 'analyste-ailleurs'],
+    );
+    expect(Object.values(signCodes).every((c) => c === 401 || c === 403 || c === 404)).toBe(true);
+    const signed = await call('bailleur-L1', 'POST', `/commission/decisions/${allocated.id}/lease`, {
+      signedOn: TODAY,
+    });
+    expect(signed.statusCode).toBe(201);
+    const leases = await reviewLeases(db, EPCI, YEAR);
+    const lease = leases.find((l) => l.leaseId === signed.json().leaseId)!;
+    expect(lease).toMatchObject({ homeId: 'V1', qpv: false, reservationHolder: 'commune-38185' });
+    const after = ciaReview(EPCI, YEAR, leases, ciaSettingsOn(`${YEAR}-12-31`));
+    expect(after.leases).toBe(before.leases + 1);
+    expect(after.outsideQpv.leases).toBe(before.outsideQpv.leases + 1);
+    const [demand] = await db.query<{ status: string; household_id: string }>(
+      'SELECT status, household_id FROM demand WHERE sne_number = $1',
+      [allocated.sneNumber],
+    );
+    expect(demand!.status).toBe('housed');
+    const [household] = await db.query<{ home_id: string }>('SELECT home_id FROM household WHERE id = $1', [
+      demand!.household_id,
+    ]);
+    expect(household!.home_id).toBe('V1');
+    expect((await item('V1')).status).toBe('let');
+    const audit = await db.query(
+      "SELECT 1 FROM audit_log WHERE action = 'commission.lease.sign' AND entity_id = $1",
+      [signed.json().leaseId],
+    );
+    expect(audit).toHaveLength(1);
+  });
+
+  it('never lets a household hold two signed leases, even when two homes are signed at once', async () => {
+    const housed = new Set(
+      (await db.query<{ sne_number: string }>("SELECT sne_number FROM demand WHERE status = 'housed'")).map(
+        (r) => r.sne_number,
+      ),
+    );
+    const target = EXTRA.find((s) => !housed.has(s))!;
+    const offers: string[] = [];
+    for (const home of ['V2', 'V3']) {
+      const it0 = await item(home);
+      const others = it0.proposal.candidates.filter((s) => s !== target && !housed.has(s));
+      const candidates = [
+        target,
+        ...others,
+        ...EXTRA.filter((s) => s !== target && !others.includes(s) && !housed.has(s)),
+      ].slice(0, 3);
+      const edited = await call('analyste', 'PATCH', `/commission/agenda-items/${it0.id}`, {
+        version: it0.version,
+        candidates,
+        deviationJustification: 'Candidat remonté : situation d’urgence constatée par la commission.',
+      });
+      expect(edited.statusCode).toBe(200);
+      const decided = await call('analyste', 'POST', `/commission/agenda-items/${it0.id}/decisions`, {
+        version: edited.json().version,
+        decisions: candidates.map((s, i) =>
+          i === 0
+            ? { sneNumber: s, kind: 'allocation' }
+            : { sneNumber: s, kind: 'non-allocation', reasonCodes: ['autre-candidat-prioritaire'] },
+        ),
+      });
+      expect(decided.statusCode).toBe(201);
+      const decision = (await item(home)).decisions.find((d) => d.sneNumber === target)!;
+      expect(
+        (
+          await call('analyste', 'POST', `/commission/decisions/${decision.id}/response`, {
+            response: 'accepted',
+          })
+        ).statusCode,
+      ).toBe(200);
+      offers.push(decision.id);
+    }
+    const results = await Promise.all(
+      offers.map((id) => call('analyste', 'POST', `/commission/decisions/${id}/lease`, { signedOn: TODAY })),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(results.find((r) => r.statusCode === 409)!.json().error).toMatch(/déjà un bail signé/);
+    const leases = await db.query('SELECT id FROM lease WHERE sne_number = $1', [target]);
+    expect(leases).toHaveLength(1);
+  });
+
+  it('passes a ranked allocation to the next candidate when the first refuses, with a reason', async () => {
+    const proposed = await item('V4');
+    const active = (
+      await db.query<{ sne_number: string }>(
+        "SELECT sne_number FROM demand WHERE status = 'active' ORDER BY sne_number",
+      )
+    ).map((r) => r.sne_number);
+    // An applicant with an account (03812 or 03813, whichever V1 did not house) is put first, with a justification.
+    const me = active.includes('03812') ? '03812' : '03813';
+    const other: Who = me === '03812' ? '03813' : '03812';
+    const edited = await call('bailleur-L1', 'PATCH', `/commission/agenda-items/${proposed.id}`, {
+      version: proposed.version,
+      candidates: [me, ...active.filter((s) => s !== me)].slice(0, 3),
+      deviationJustification:
+        'Candidat reçu en entretien, ménage prioritaire au titre de l’accord collectif.',
+    });
+    expect(edited.json()).toEqual({ version: proposed.version + 1 });
+    const v4 = await item('V4');
+    const [a, b, c] = v4.candidates;
+    expect(a).toBe(me);
+    const decided = await call('bailleur-L1', 'POST', `/commission/agenda-items/${v4.id}/decisions`, {
+      version: v4.version,
+      decisions: [
+        { sneNumber: a, kind: 'ranked-allocation', rank: 1 },
+        { sneNumber: b, kind: 'ranked-allocation', rank: 2 },
+        { sneNumber: c, kind: 'ranked-allocation', rank: 3 },
+      ],
+    });
+    expect(decided.statusCode).toBe(201);
+    const decisions = (await item('V4')).decisions;
+    const byRank = (r: number) => decisions.find((d) => d.rank === r)!.id;
+    expect(
+      (
+        await call('bailleur-L1', 'POST', `/commission/decisions/${byRank(2)}/response`, {
+          response: 'accepted',
+        })
+      ).statusCode,
+    ).toBe(409);
+    // Another applicant cannot see, let alone answer, this offer.
+    expect(
+      (await call(other, 'POST', `/commission/decisions/${byRank(1)}/response`, { response: 'accepted' }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await call(me as Who, 'POST', `/commission/decisions/${byRank(1)}/response`, {
+          response: 'refused',
+        })
+      ).statusCode,
+    ).toBe(422);
+    // Another applicant cannot see, let alone answer, this offer.
+    expect(
+      (await call(other, 'POST', `/commission/decisions/${byRank(1)}/response`, { response: 'accepted' }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await call(me as Who, 'POST', `/commission/decisions/${byRank(1)}/response`, {
+          response: 'refused',
+          reason: 'logement trop éloigné du lieu de travail',
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await call('bailleur-L1', 'POST', `/commission/decisions/${byRank(2)}/response`, {
+          response: 'accepted',
+        })
+      ).statusCode,
+    ).toBe(200);
+    const audit = await db.query<{ action: string }>(
+      "SELECT action FROM audit_log WHERE entity_id = ANY($1::text[]) AND action LIKE 'commission.offer.%' ORDER BY id",
+      [[byRank(1), byRank(2)]],
+    );
+    expect(audit.map((r) => r.action)).toEqual(['commission.offer.refuse', 'commission.offer.accept']);
+    const [own] = await db.query<{ on_behalf_of: string | null; actor_role: string }>(
+      "SELECT on_behalf_of, actor_role FROM audit_log WHERE entity_id = $1 AND action = 'commission.offer.refuse'",
+      [byRank(1)],
+    );
+    expect(own).toEqual({ on_behalf_of: null, actor_role: 'applicant' });
+    const mine = (await call(me as Who, 'GET', '/commission/my-decisions')).json().decisions;
+    expect(mine.find((d: { homeId: string }) => d.homeId === 'V4')).toMatchObject({
+      kind: 'ranked-allocation',
+      rank: 1,
+      response: 'refused',
+      responseReason: 'logement trop éloigné du lieu de travail',
+    });
+  });
+
+  it('lists the decisions and reason codes to everyone', async () => {
+    const res = await call('anonyme', 'GET', '/commission/reasons');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().decisions).toHaveLength(5);
+    expect(res.json().reasons.find((r: { code: string }) => r.code === 'dossier-incomplet').label).toBe(
+      'dossier incomplet (pièce manquante)',
+    );
+  });
+});

@@ -1,0 +1,3 @@
+/** The allocation commission (CALEOL). Import as `@mosaique/domain/commission`. */
+export * from './decisions.ts';
+export * from './year-to-date.ts';
