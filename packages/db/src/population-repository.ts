@@ -13,8 +13,9 @@ export interface PopulationLoadProgress {
 
 /**
  * Replaces the generated population of an EPCI (stock, households, demands, leases, thresholds) by
- * `population`, in one transaction: a failure leaves the previous population in place. Real data
- * (generated = false) is never touched.
+ * `population`, in one transaction: a failure leaves the previous population in place. Real
+ * territory data is never touched; what was built on the old population (letting cycles, adverts,
+ * applications, commission work, accounts of applicants with a generated demand) is removed with it.
  */
 export async function replaceDemoPopulation(
   db: Db,
@@ -23,6 +24,23 @@ export async function replaceDemoPopulation(
 ): Promise<Record<string, BulkResult>> {
   const epci = population.epci;
   return db.transaction(async (tx) => {
+    // What was built on the previous population goes with it: the commission's and the letting's
+    // work, and the accounts of applicants whose (generated) demand disappears. The audit log stays.
+    for (const table of [
+      'applicant_response',
+      'decision',
+      'agenda_item',
+      'commission_session',
+      'shortlist',
+      'application',
+      'advert',
+      'letting_cycle',
+    ]) {
+      await tx.query(`DELETE FROM ${table} WHERE epci_code = $1`, [epci]);
+    }
+    const generatedDemands = 'SELECT sne_number FROM demand WHERE epci_code = $1 AND generated';
+    await tx.query(`DELETE FROM activation_code WHERE sne_number IN (${generatedDemands})`, [epci]);
+    await tx.query(`DELETE FROM app_user WHERE sne_number IN (${generatedDemands})`, [epci]);
     for (const table of ['lease', 'demand', 'household', 'home', 'residence']) {
       await tx.query(`DELETE FROM ${table} WHERE epci_code = $1 AND generated`, [epci]);
     }

@@ -2,6 +2,9 @@ import type { TerritoryData } from '@mosaique/domain/territory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   countHouseholds,
+  createAdvert,
+  createCycle,
+  createUser,
   type Db,
   DEMO_TERRITORY_DIR,
   importTerritory,
@@ -73,5 +76,43 @@ describe.each(testDbKinds())('demo population loading on %s', (kind) => {
     const broken = tinyPopulation(4, 'Y');
     broken.households[0]!.home = null;
     await expect(replaceDemoPopulation(db, broken)).rejects.toThrow(/household/);
+  });
+
+  it('replaces a population that letting, commission and accounts were built on', async () => {
+    const applicant = await createUser(db, {
+      identifier: 'K2',
+      displayName: 'demandeur',
+      role: 'applicant',
+      landlordId: null,
+      reservationHolderId: null,
+      epciCode: '200040715',
+      sneNumber: '03822',
+      passwordHash: null,
+    });
+    const cycle = await createCycle(db, {
+      epci: '200040715',
+      landlordId: 'L1',
+      name: 'cycle',
+      opensAt: '2025-01-01T00:00:00Z',
+      closesAt: '2025-02-01T00:00:00Z',
+      maxActiveApplications: 3,
+      createdBy: applicant.id,
+    });
+    await createAdvert(db, {
+      epci: '200040715',
+      homeId: 'M3',
+      landlordId: 'L1',
+      cycleId: cycle.id,
+      description: 'un T4',
+      energyLabel: null,
+      publish: true,
+      createdBy: null,
+    });
+    await replaceDemoPopulation(db, tinyPopulation(5, 'W'));
+    expect(await db.query('SELECT id FROM household ORDER BY id')).toEqual(
+      ['W1', 'W2', 'W3', 'W4'].map((id) => ({ id })),
+    );
+    expect(await count('advert')).toBe(0);
+    expect(await count('app_user')).toBe(0);
   });
 });
