@@ -72,4 +72,23 @@ describe.each(testDbKinds())('CIA review API on %s', (kind) => {
     expect(empty.statusCode).toBe(404);
     expect(empty.json().error).toMatch(/aucun bail signé en 2010/);
   });
+
+  it('gives the review as a PDF document', async () => {
+    const res = await app.inject({
+      url: `/api/v1/territories/200040715/cia-review.pdf?year=${year}`,
+      headers: { cookie: cookies['analyste@test']! },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(res.rawPayload.length).toBeGreaterThan(3000);
+    expect(
+      (
+        await app.inject({
+          url: `/api/v1/territories/200040715/cia-review.pdf?year=${year}`,
+          headers: { cookie: cookies['analyste-ailleurs@test']! },
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
 });

@@ -76,8 +76,15 @@ export async function ciaReviewReport(db: Db, epci: string, year: number, until 
       insideQpvShare: r.insideQpv.share,
     });
   }
+  const names = await db.query<{ id: string; name: string }>(
+    `SELECT id, name FROM reservation_holder UNION ALL SELECT id, name FROM landlord
+     UNION ALL SELECT code, name FROM commune WHERE epci_code = $1`,
+    [epci],
+  );
   return {
     ...review,
+    /** Names of the reservation holders, landlords and communes the breakdowns are keyed by. */
+    labels: Object.fromEntries(names.map((n) => [n.id, n.name])) as Record<string, string>,
     threshold: await thresholdUsed(db, epci, year),
     trend,
     projection: until < `${year}-12-31` ? projectToYearEnd(review) : null,

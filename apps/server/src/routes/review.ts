@@ -1,13 +1,50 @@
 import { ciaReviewReport, type Db, NoLeasesError } from '@mosaique/db';
 import { RuleNotInForceError } from '@mosaique/domain/shared/dated.ts';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError, requireRole } from '../auth/plugin.ts';
+import { ciaReviewPdf } from '../reports/cia-review-pdf.ts';
 import { mayServeEpci } from './auth.ts';
+
+const params = z.object({ code: z.string().regex(/^\d{9}$/, 'code SIREN de 9 chiffres attendu') });
+const querystring = z.object({
+  year: z.coerce.number().int().min(2000).max(2100),
+  until: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'date AAAA-MM-JJ attendue')
+    .optional(),
+});
+const errorSchema = z.object({ error: z.string() });
+const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema };
 
 export const reviewRoutes =
   (db: Db): FastifyPluginAsyncZod =>
   async (app) => {
+    /** The review of the request, after checking who asks (the territory's partners) and what. */
+    async function reviewFor(request: FastifyRequest, code: string, year: number, until: string | undefined) {
+      const auth = requireRole(
+        request,
+        'epci-analyst',
+        'landlord-agent',
+        'reservation-holder-agent',
+        'admin',
+      );
+      // Reservation-holder agents follow their share of every EPCI they hold reservations in.
+      if (auth.user.role !== 'reservation-holder-agent' && !(await mayServeEpci(db, auth.user, code))) {
+        throw new HttpError(403, 'ce bilan relève d’un territoire où vous n’intervenez pas');
+      }
+      if (until !== undefined && !until.startsWith(`${year}-`))
+        throw new HttpError(400, `until doit être une date de ${year}`);
+      try {
+        return await ciaReviewReport(db, code, year, until);
+      } catch (error) {
+        if (error instanceof NoLeasesError) throw new HttpError(404, error.message);
+        if (error instanceof RuleNotInForceError) throw new HttpError(400, error.message);
+        throw error;
+      }
+    }
+
     app.get(
       '/territories/:code/cia-review',
       {
@@ -15,46 +52,40 @@ export const reviewRoutes =
           tags: ['bilan'],
           summary:
             'Bilan de la CIA (CCH L441-1) : baux signés de l’année (ou à date, avec projection) contre les trois objectifs, par bailleur, réservataire, commune et typologie ; tendance ; seuil du premier quartile utilisé',
-          params: z.object({ code: z.string().regex(/^\d{9}$/, 'code SIREN de 9 chiffres attendu') }),
-          querystring: z.object({
-            year: z.coerce.number().int().min(2000).max(2100),
-            until: z
-              .string()
-              .regex(/^\d{4}-\d{2}-\d{2}$/, 'date AAAA-MM-JJ attendue')
-              .optional(),
-          }),
-          response: {
-            200: z.unknown(),
-            400: z.object({ error: z.string() }),
-            401: z.object({ error: z.string() }),
-            403: z.object({ error: z.string() }),
-            404: z.object({ error: z.string() }),
-          },
+          params,
+          querystring,
+          response: { 200: z.unknown(), ...errors },
         },
       },
-      async (request) => {
-        const auth = requireRole(
-          request,
-          'epci-analyst',
-          'landlord-agent',
-          'reservation-holder-agent',
-          'admin',
-        );
+      async (request) => reviewFor(request, request.params.code, request.query.year, request.query.until),
+    );
+
+    app.get(
+      '/territories/:code/cia-review.pdf',
+      {
+        schema: {
+          tags: ['bilan'],
+          summary:
+            'Le bilan de la CIA en PDF, le document présenté à la conférence intercommunale du logement',
+          params,
+          querystring,
+          produces: ['application/pdf'],
+          response: { 200: z.unknown().describe('document PDF'), ...errors },
+        },
+      },
+      async (request, reply) => {
         const { code } = request.params;
-        const { year, until } = request.query;
-        // Reservation-holder agents follow their share of every EPCI they hold reservations in.
-        if (auth.user.role !== 'reservation-holder-agent' && !(await mayServeEpci(db, auth.user, code))) {
-          throw new HttpError(403, 'ce bilan relève d’un territoire où vous n’intervenez pas');
-        }
-        if (until !== undefined && !until.startsWith(`${year}-`))
-          throw new HttpError(400, `until doit être une date de ${year}`);
-        try {
-          return await ciaReviewReport(db, code, year, until);
-        } catch (error) {
-          if (error instanceof NoLeasesError) throw new HttpError(404, error.message);
-          if (error instanceof RuleNotInForceError) throw new HttpError(400, error.message);
-          throw error;
-        }
+        const report = await reviewFor(request, code, request.query.year, request.query.until);
+        const [epci] = await db.query<{ name: string; generated: boolean }>(
+          `SELECT e.name, EXISTS (SELECT 1 FROM dataset d WHERE d.epci_code = e.code AND d.generated) AS generated
+           FROM epci e WHERE e.code = $1`,
+          [code],
+        );
+        const pdf = await ciaReviewPdf(report, epci?.name ?? code, epci?.generated ?? false);
+        return reply
+          .header('content-type', 'application/pdf')
+          .header('content-disposition', `attachment; filename="bilan-cia-${code}-${report.year}.pdf"`)
+          .send(pdf);
       },
     );
   };

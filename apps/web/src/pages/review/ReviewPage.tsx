@@ -7,6 +7,7 @@ import { useSession } from '../../session.tsx';
 import { TargetChart } from './TargetChart.tsx';
 
 interface ReviewReport extends CiaReview {
+  labels: Record<string, string>;
   threshold: {
     computed: number | null;
     official: number | null;
@@ -130,12 +131,15 @@ function ReviewView({ report }: { report: ReviewReport }) {
         <h2 id="holders-title">Publics prioritaires par réservataire</h2>
         <TargetChart
           label="Part des publics prioritaires par réservataire et objectif"
-          rows={report.priorityByReservationHolder.map((r) => ({ name: r.reservationHolder, outcome: r }))}
+          rows={report.priorityByReservationHolder.map((r) => ({
+            name: report.labels[r.reservationHolder] ?? r.reservationHolder,
+            outcome: r,
+          }))}
         />
       </section>
-      <Breakdown title="Par bailleur" rows={report.byLandlord} />
-      <Breakdown title="Par commune" rows={report.byCommune} />
-      <Breakdown title="Par typologie" rows={report.byTypology} />
+      <Breakdown title="Par bailleur" rows={report.byLandlord} labels={report.labels} />
+      <Breakdown title="Par commune" rows={report.byCommune} labels={report.labels} />
+      <Breakdown title="Par typologie" rows={report.byTypology} labels={report.labels} />
       <section aria-labelledby="trend-title">
         <h2 id="trend-title">Tendance</h2>
         <div className="table-wrap">
@@ -172,7 +176,15 @@ function ReviewView({ report }: { report: ReviewReport }) {
   );
 }
 
-function Breakdown({ title, rows }: { title: string; rows: CiaReview['byLandlord'] }) {
+function Breakdown({
+  title,
+  rows,
+  labels,
+}: {
+  title: string;
+  rows: CiaReview['byLandlord'];
+  labels: Record<string, string>;
+}) {
   const id = `breakdown-${title.replaceAll(' ', '-')}`;
   return (
     <section aria-labelledby={id}>
@@ -203,7 +215,7 @@ function Breakdown({ title, rows }: { title: string; rows: CiaReview['byLandlord
           <tbody>
             {rows.map((r) => (
               <tr key={r.key}>
-                <th scope="row">{r.key}</th>
+                <th scope="row">{labels[r.key] ?? r.key}</th>
                 <td className="num">{formatInteger(r.outsideQpv.leases)}</td>
                 <td className="num">
                   {pct(r.outsideQpv.share)}
