@@ -11,11 +11,10 @@ import {
 } from '@mosaique/db';
 import { slicePopulation } from '@mosaique/db/testing';
 import { generateDemoPopulation } from '@mosaique/domain/demo';
-import { ciaReview, ciaSettingsOn, type ReviewLease } from '@mosaique/domain/review';
+import { ciaReview, ciaSettingsOn, LETTINGS_COLUMNS, type ReviewLease } from '@mosaique/domain/review';
 import { parseCsv } from '@mosaique/domain/shared/csv.ts';
 import type { Typology } from '@mosaique/domain/stock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LETTINGS_COLUMNS } from '../src/commands/review.ts';
 import { runCli } from './run-cli.ts';
 
 let tmp: string;

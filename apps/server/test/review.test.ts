@@ -8,7 +8,7 @@ import {
 } from '@mosaique/db';
 import { createTestDb, slicePopulation, testDbKinds } from '@mosaique/db/testing';
 import { generateDemoPopulation } from '@mosaique/domain/demo';
-import { ciaReview, ciaSettingsOn } from '@mosaique/domain/review';
+import { ciaReview, ciaSettingsOn, LETTINGS_COLUMNS } from '@mosaique/domain/review';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
@@ -90,5 +90,19 @@ describe.each(testDbKinds())('CIA review API on %s', (kind) => {
         })
       ).statusCode,
     ).toBe(403);
+  });
+
+  it('exports the year’s signed leases as CSV for the partners', async () => {
+    const res = await app.inject({
+      url: `/api/v1/territories/200040715/lettings.csv?year=${year}`,
+      headers: { cookie: cookies['analyste@test']! },
+    });
+    expect(res.statusCode).toBe(200);
+    const lines = res.body.trim().split('\n');
+    expect(lines[0]).toBe(LETTINGS_COLUMNS.join(','));
+    expect(lines.length - 1).toBe((await reviewLeases(db, '200040715', year)).length);
+    expect((await app.inject(`/api/v1/territories/200040715/lettings.csv?year=${year}`)).statusCode).toBe(
+      401,
+    );
   });
 });

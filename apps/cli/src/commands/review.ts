@@ -1,24 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { Db } from '@mosaique/db';
+import { LETTINGS_COLUMNS } from '@mosaique/domain/review';
 import type { Command } from 'commander';
 import { UserError } from '../user-error.ts';
-
-/** Columns of `mosaique export lettings`: one signed lease a row (required ones first). */
-export const LETTINGS_COLUMNS = [
-  'lease_id',
-  'signed_on',
-  'home_id',
-  'commune',
-  'qpv',
-  'landlord',
-  'reservation_holder',
-  'household_id',
-  'first_quartile',
-  'urban_renewal_relocation',
-  'priority_public',
-  'typology',
-  'transfer',
-] as const;
 
 function checkOptions(options: { epci: string; year: string; until?: string }): { year: number } {
   if (!/^\d{9}$/.test(options.epci))
@@ -113,31 +97,11 @@ export function register(program: Command): void {
     .requiredOption('--out <fichier>', 'fichier CSV à écrire')
     .action(async (options: { epci: string; year: string; out: string }) => {
       const { year } = checkOptions(options);
-      const { csvLine } = await import('@mosaique/domain/shared/csv.ts');
       const { reviewLeases } = await import('@mosaique/db');
+      const { lettingsCsv } = await import('@mosaique/domain/review');
       const leases = await withDb((db) => reviewLeases(db, options.epci, year));
       if (leases.length === 0) throw new UserError(`aucun bail signé en ${year} pour l'EPCI ${options.epci}`);
-      const lines = [csvLine([...LETTINGS_COLUMNS])];
-      for (const l of leases) {
-        lines.push(
-          csvLine([
-            l.leaseId,
-            l.signedOn,
-            l.homeId,
-            l.commune,
-            l.qpv,
-            l.landlord,
-            l.reservationHolder,
-            l.householdId,
-            l.firstQuartile,
-            l.urbanRenewalRelocation,
-            l.priorityPublic,
-            l.typology,
-            l.transfer,
-          ]),
-        );
-      }
-      await writeFile(options.out, `${lines.join('\n')}\n`, 'utf8');
+      await writeFile(options.out, lettingsCsv(leases), 'utf8');
       process.stderr.write(`${leases.length} bail(baux) écrit(s) dans ${options.out}\n`);
     });
 }

@@ -1,4 +1,5 @@
-import { ciaReviewReport, type Db, NoLeasesError } from '@mosaique/db';
+import { ciaReviewReport, type Db, NoLeasesError, reviewLeases } from '@mosaique/db';
+import { lettingsCsv } from '@mosaique/domain/review';
 import { RuleNotInForceError } from '@mosaique/domain/shared/dated.ts';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -21,8 +22,8 @@ const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: erro
 export const reviewRoutes =
   (db: Db): FastifyPluginAsyncZod =>
   async (app) => {
-    /** The review of the request, after checking who asks (the territory's partners) and what. */
-    async function reviewFor(request: FastifyRequest, code: string, year: number, until: string | undefined) {
+    /** Only the territory's partners read its review and its leases. */
+    async function requirePartner(request: FastifyRequest, code: string): Promise<void> {
       const auth = requireRole(
         request,
         'epci-analyst',
@@ -34,6 +35,11 @@ export const reviewRoutes =
       if (auth.user.role !== 'reservation-holder-agent' && !(await mayServeEpci(db, auth.user, code))) {
         throw new HttpError(403, 'ce bilan relève d’un territoire où vous n’intervenez pas');
       }
+    }
+
+    /** The review of the request, after checking who asks and what. */
+    async function reviewFor(request: FastifyRequest, code: string, year: number, until: string | undefined) {
+      await requirePartner(request, code);
       if (until !== undefined && !until.startsWith(`${year}-`))
         throw new HttpError(400, `until doit être une date de ${year}`);
       try {
@@ -86,6 +92,29 @@ export const reviewRoutes =
           .header('content-type', 'application/pdf')
           .header('content-disposition', `attachment; filename="bilan-cia-${code}-${report.year}.pdf"`)
           .send(pdf);
+      },
+    );
+
+    app.get(
+      '/territories/:code/lettings.csv',
+      {
+        schema: {
+          tags: ['bilan'],
+          summary: 'Les baux signés de l’année, un par ligne, pour recalculer le bilan',
+          params,
+          querystring: querystring.pick({ year: true }),
+          produces: ['text/csv'],
+          response: { 200: z.string().describe('CSV'), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { code } = request.params;
+        await requirePartner(request, code);
+        const leases = await reviewLeases(db, code, request.query.year);
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="baux-${code}-${request.query.year}.csv"`)
+          .send(lettingsCsv(leases));
       },
     );
   };

@@ -1,2 +1,3 @@
 export * from './cia-review.ts';
+export * from './lettings-export.ts';
 export * from './targets.ts';

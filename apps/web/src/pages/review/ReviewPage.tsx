@@ -108,6 +108,18 @@ function ReviewView({ report }: { report: ReviewReport }) {
           : 'calculé à partir des demandes actives au 31 décembre précédent'}
         ).
       </p>
+      <p>
+        Télécharger :{' '}
+        <a
+          href={`/api/v1/territories/${report.epci}/cia-review.pdf?year=${report.year}&until=${report.until}`}
+        >
+          le bilan (PDF)
+        </a>{' '}
+        ·{' '}
+        <a href={`/api/v1/territories/${report.epci}/lettings.csv?year=${report.year}`}>
+          les baux signés de l’année (CSV), pour recalculer le bilan
+        </a>
+      </p>
       <section aria-labelledby="targets-title">
         <h2 id="targets-title">Objectifs</h2>
         <TargetChart
