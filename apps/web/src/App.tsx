@@ -5,10 +5,11 @@ import { ActivationPage } from './pages/ActivationPage.tsx';
 import { CotationPage } from './pages/CotationPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
+import { AdvertsPage, ManageLettingPage, MyApplicationsPage } from './pages/letting/index.ts';
 import { MyDemandPage } from './pages/MyDemandPage.tsx';
-import { ReviewPage } from './pages/review/ReviewPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { ObservatoryPage } from './pages/observatory/ObservatoryPage.tsx';
+import { ReviewPage } from './pages/review/ReviewPage.tsx';
 import { TerritoryPage } from './pages/TerritoryPage.tsx';
 import { Link, navigate, usePath } from './router.tsx';
 import { SessionProvider, useSession } from './session.tsx';
@@ -20,6 +21,19 @@ const PAGES = [
   { path: '/cotation', title: 'Cotation', component: CotationPage },
   { path: '/ma-demande', title: 'Ma demande', component: MyDemandPage },
   { path: '/bilan', title: 'Bilan CIA', component: ReviewPage },
+  { path: '/annonces', title: 'Logements à louer', component: AdvertsPage },
+  {
+    path: '/mes-candidatures',
+    title: 'Mes candidatures',
+    component: MyApplicationsPage,
+    roles: ['applicant'],
+  },
+  {
+    path: '/gestion-annonces',
+    title: 'Gestion des annonces',
+    component: ManageLettingPage,
+    roles: ['landlord-agent', 'epci-analyst'],
+  },
 ] as const;
 
 /** Pages reached from links rather than the main navigation. */
@@ -67,6 +81,7 @@ function SessionBlock() {
 
 function Shell() {
   const path = usePath();
+  const { session } = useSession();
   const page = [...PAGES, ...OTHER_PAGES].find((p) => p.path === path);
   const [epci, setEpci] = useState<EpciSummary | null>(null);
   const mainRef = useRef<HTMLElement>(null);
@@ -106,7 +121,10 @@ function Shell() {
           </Link>
           <nav className="site-nav" aria-label="Navigation principale">
             <ul>
-              {PAGES.map((p) => (
+              {PAGES.filter(
+                (p) =>
+                  !('roles' in p) || (session && (p.roles as readonly string[]).includes(session.user.role)),
+              ).map((p) => (
                 <li key={p.path}>
                   <Link href={p.path} aria-current={p.path === path ? 'page' : undefined}>
                     {p.title}

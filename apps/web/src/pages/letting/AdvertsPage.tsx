@@ -1,0 +1,274 @@
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { getJson, sendJson } from '../../api.ts';
+import { Link } from '../../router.tsx';
+import { useSession } from '../../session.tsx';
+import { AdvertCard } from './AdvertCard.tsx';
+import { type AdvertFilters, advertQuery, filtersFromQuery, rentProblem } from './letting-lib.ts';
+import type { Advert } from './types.ts';
+import { NoticeBox, useNotice } from './ui.tsx';
+
+/** Fetches at most `limit` promises at a time. */
+async function inBatches<T, R>(items: T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += limit)
+    out.push(...(await Promise.all(items.slice(i, i + limit).map(run))));
+  return out;
+}
+
+/**
+ * The adverts of vacant homes (location choisie), filtered. A signed-in applicant sees by default the
+ * homes they are eligible for, can show the others with the reason, sees their chance on each advert
+ * and applies or withdraws.
+ */
+export function AdvertsPage() {
+  const { session } = useSession();
+  const applicant = session?.user.role === 'applicant';
+  const [filters, setFilters] = useState<AdvertFilters>(() => filtersFromQuery(window.location.search));
+  const [draft, setDraft] = useState<AdvertFilters>(filters);
+  const [adverts, setAdverts] = useState<Advert[] | null>(null);
+  const [communes, setCommunes] = useState<{ code: string; name: string }[]>([]);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [rentError, setRentError] = useState<string | null>(null);
+  const { notice, ref, success, failure, clear } = useNotice();
+  const ids = useId();
+
+  // Communes offered in the filter: those of the published adverts.
+  useEffect(() => {
+    if (session === undefined) return;
+    getJson<{ adverts: Advert[] }>(`/adverts${applicant ? '?eligibleOnly=false' : ''}`)
+      .then((r) => {
+        const byCode = new Map(r.adverts.map((a) => [a.home.commune, a.home.communeName]));
+        setCommunes(
+          [...byCode]
+            .map(([code, name]) => ({ code, name }))
+            .sort((a, b) => a.name.localeCompare(b.name, 'fr')),
+        );
+      })
+      .catch(() => {});
+  }, [session, applicant]);
+
+  const load = useCallback(async () => {
+    const query = advertQuery(filters);
+    const list = (await getJson<{ adverts: Advert[] }>(`/adverts${query ? `?${query}` : ''}`)).adverts;
+    if (!applicant) return list;
+    // Chance and own application are given advert by advert.
+    return inBatches(list, 6, async (a) => {
+      const detail = await getJson<Advert>(`/adverts/${a.id}`).catch(() => a);
+      return { ...a, chance: detail.chance, myApplicationId: detail.myApplicationId ?? null } as Advert;
+    });
+  }, [filters, applicant]);
+
+  const reload = useCallback(() => {
+    if (session === undefined) return Promise.resolve();
+    return load()
+      .then((list) => {
+        setAdverts(list);
+        setLoadError(null);
+      })
+      .catch((e: Error) => setLoadError(e.message));
+  }, [load, session]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const problem = rentProblem(draft.maxTotalRentEur);
+    setRentError(problem);
+    if (problem) {
+      document.getElementById(`${ids}-rent`)?.focus();
+      return;
+    }
+    const query = advertQuery(draft);
+    window.history.replaceState(null, '', `${window.location.pathname}${query ? `?${query}` : ''}`);
+    clear();
+    setAdverts(null);
+    setFilters(draft);
+  };
+
+  const apply = async (advert: Advert) => {
+    if (!session) return;
+    setBusy(true);
+    try {
+      await sendJson('POST', `/adverts/${advert.id}/applications`, {}, session.csrfToken);
+      await reload();
+      success(
+        `Candidature enregistrée pour le T${advert.home.typology} à ${advert.home.communeName}. Vous pouvez la suivre dans « Mes candidatures ».`,
+      );
+    } catch (e) {
+      failure(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const withdraw = async (advert: Advert) => {
+    if (!session || !advert.myApplicationId) return;
+    setBusy(true);
+    try {
+      await sendJson('DELETE', `/applications/${advert.myApplicationId}`, undefined, session.csrfToken);
+      await reload();
+      success(`Candidature retirée pour le T${advert.home.typology} à ${advert.home.communeName}.`);
+    } catch (e) {
+      failure(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const toggle = <T,>(list: T[], item: T, on: boolean) =>
+    on ? [...list, item] : list.filter((x) => x !== item);
+
+  return (
+    <>
+      <h1>Logements à louer</h1>
+      <p className="lead">
+        Les logements sociaux vacants publiés par les bailleurs : chacun choisit ceux auxquels il candidate. À
+        la clôture du cycle, les candidats éligibles sont classés par cotation puis ancienneté de la demande.
+      </p>
+      {session === null && (
+        <p>
+          <Link href="/connexion">Connectez-vous</Link> avec votre numéro unique pour voir les logements
+          auxquels vous êtes éligible, votre chance et candidater.
+        </p>
+      )}
+      {applicant && (
+        <p>
+          Vous pouvez avoir un nombre limité de candidatures en cours par cycle.{' '}
+          <Link href="/mes-candidatures">Suivre mes candidatures</Link>.
+        </p>
+      )}
+      <form className="card letting-filters" onSubmit={submit} aria-labelledby={`${ids}-filters`} noValidate>
+        <h2 id={`${ids}-filters`}>Filtrer les annonces</h2>
+        <div className="letting-filter-grid">
+          <fieldset>
+            <legend>Typologie</legend>
+            {[1, 2, 3, 4, 5, 6].map((t) => (
+              <label className="radio" key={t}>
+                <input
+                  type="checkbox"
+                  checked={draft.typologies.includes(t)}
+                  onChange={(e) =>
+                    setDraft({ ...draft, typologies: toggle(draft.typologies, t, e.target.checked) })
+                  }
+                />
+                T{t}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="letting-communes">
+            <legend>Communes</legend>
+            {communes.length === 0 && <p className="hint">Aucune commune avec une annonce.</p>}
+            {communes.map((c) => (
+              <label className="radio" key={c.code}>
+                <input
+                  type="checkbox"
+                  checked={draft.communes.includes(c.code)}
+                  onChange={(e) =>
+                    setDraft({ ...draft, communes: toggle(draft.communes, c.code, e.target.checked) })
+                  }
+                />
+                {c.name}
+              </label>
+            ))}
+          </fieldset>
+          <div className="letting-filter-col">
+            <div className="field">
+              <label htmlFor={`${ids}-rent`}>Loyer charges comprises maximum (€ par mois)</label>
+              <input
+                id={`${ids}-rent`}
+                inputMode="decimal"
+                value={draft.maxTotalRentEur}
+                aria-invalid={rentError ? true : undefined}
+                aria-describedby={rentError ? `${ids}-rent-error` : undefined}
+                onChange={(e) => setDraft({ ...draft, maxTotalRentEur: e.target.value })}
+              />
+              {rentError && (
+                <p className="field-error" id={`${ids}-rent-error`}>
+                  {rentError}
+                </p>
+              )}
+            </div>
+            <div className="field">
+              <label htmlFor={`${ids}-floor`}>Étage et ascenseur</label>
+              <select
+                id={`${ids}-floor`}
+                value={draft.floor}
+                onChange={(e) => setDraft({ ...draft, floor: e.target.value })}
+              >
+                <option value="">indifférent</option>
+                <option value="lift">avec ascenseur</option>
+                <option value="0">rez-de-chaussée ou ascenseur</option>
+                <option value="1">1er étage au plus sans ascenseur</option>
+                <option value="2">2e étage au plus sans ascenseur</option>
+                <option value="3">3e étage au plus sans ascenseur</option>
+              </select>
+            </div>
+            <label className="radio">
+              <input
+                type="checkbox"
+                checked={draft.accessible}
+                onChange={(e) => setDraft({ ...draft, accessible: e.target.checked })}
+              />
+              Accessible en fauteuil roulant
+            </label>
+            {applicant && (
+              <label className="radio">
+                <input
+                  type="checkbox"
+                  checked={draft.includeIneligible}
+                  onChange={(e) => setDraft({ ...draft, includeIneligible: e.target.checked })}
+                />
+                Afficher aussi les logements auxquels je ne suis pas éligible
+              </label>
+            )}
+          </div>
+        </div>
+        <button className="button-primary" type="submit">
+          Filtrer
+        </button>
+      </form>
+      <NoticeBox notice={notice} noticeRef={ref} testId="letting-notice" />
+      {loadError && (
+        <p className="error" role="alert">
+          {loadError}
+        </p>
+      )}
+      <section aria-labelledby={`${ids}-results`}>
+        <h2 id={`${ids}-results`}>Annonces</h2>
+        <p aria-live="polite" data-testid="advert-count">
+          {adverts === null
+            ? 'Chargement…'
+            : adverts.length === 0
+              ? 'Aucune annonce ne correspond à ces critères.'
+              : `${adverts.length} annonce${adverts.length > 1 ? 's' : ''}${applicant && !filters.includeIneligible ? ' auxquelles vous êtes éligible' : ''}.`}
+        </p>
+        {applicant && adverts && adverts.length > 0 && (
+          <div className="letting-refresh">
+            <p className="hint">
+              Votre chance est votre rang parmi les candidats actuels, classés comme à la clôture (note de
+              cotation, puis ancienneté) ; elle change quand d’autres candidatent ou se retirent.
+            </p>
+            <button type="button" className="button-secondary" onClick={() => void reload()}>
+              Actualiser les chances
+            </button>
+          </div>
+        )}
+        <div className="letting-list">
+          {adverts?.map((a) => (
+            <AdvertCard
+              key={a.id}
+              advert={a}
+              applicant={applicant}
+              busy={busy}
+              onApply={(x) => void apply(x)}
+              onWithdraw={(x) => void withdraw(x)}
+            />
+          ))}
+        </div>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,3 @@
+export { AdvertsPage } from './AdvertsPage.tsx';
+export { ManageLettingPage } from './ManageLettingPage.tsx';
+export { MyApplicationsPage } from './MyApplicationsPage.tsx';

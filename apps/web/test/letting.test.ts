@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import {
+  advertEditable,
+  advertQuery,
+  cycleFormProblems,
+  descriptionProblem,
+  EMPTY_FILTERS,
+  filtersFromQuery,
+  floorText,
+  rankText,
+  rentProblem,
+} from '../src/pages/letting/letting-lib.ts';
+
+describe('advert filters', () => {
+  it('are empty by default, and an applicant sees only eligible homes', () => {
+    expect(advertQuery(EMPTY_FILTERS)).toBe('');
+  });
+  it('build the query of GET /adverts and read it back', () => {
+    const filters = {
+      communes: ['38185', '2A004'],
+      typologies: [3, 2],
+      maxTotalRentEur: '650,5',
+      accessible: true,
+      floor: '2',
+      includeIneligible: true,
+    };
+    const query = advertQuery(filters);
+    const q = new URLSearchParams(query);
+    expect(q.get('communes')).toBe('38185,2A004');
+    expect(q.get('typologies')).toBe('2,3');
+    expect(q.get('maxTotalRentEur')).toBe('650.5');
+    expect(q.get('accessible')).toBe('true');
+    expect(q.get('maxFloorWithoutLift')).toBe('2');
+    expect(q.get('lift')).toBeNull();
+    expect(q.get('eligibleOnly')).toBe('false');
+    expect(filtersFromQuery(query)).toEqual({ ...filters, typologies: [2, 3], maxTotalRentEur: '650.5' });
+  });
+  it('ask for a lift, and drop what the API would refuse', () => {
+    expect(advertQuery({ ...EMPTY_FILTERS, floor: 'lift', maxTotalRentEur: 'abc' })).toBe('lift=true');
+    expect(filtersFromQuery('communes=38185,xx&typologies=2,9&lift=true')).toMatchObject({
+      communes: ['38185'],
+      typologies: [2],
+      floor: 'lift',
+    });
+    expect(rentProblem('abc')).toMatch(/montant/);
+    expect(rentProblem('-1')).toMatch(/montant/);
+    expect(rentProblem(' 600 ')).toBeNull();
+    expect(rentProblem('')).toBeNull();
+  });
+});
+
+describe('texts', () => {
+  it('say the floor, the lift and the rank in French', () => {
+    expect(floorText(0, false)).toBe('rez-de-chaussée, sans ascenseur');
+    expect(floorText(1, true)).toBe('1er étage, avec ascenseur');
+    expect(floorText(4, true)).toBe('4e étage, avec ascenseur');
+    expect(rankText(1, 1)).toBe('1er sur 1 candidat');
+    expect(rankText(2, 5)).toBe('2e sur 5 candidats');
+  });
+});
+
+describe('advert and cycle checks', () => {
+  it('freeze an advert once someone applied', () => {
+    expect(advertEditable({ status: 'draft', applicationsEver: 0 })).toBe(true);
+    expect(advertEditable({ status: 'published', applicationsEver: 0 })).toBe(true);
+    expect(advertEditable({ status: 'published', applicationsEver: 1 })).toBe(false);
+    expect(advertEditable({ status: 'closed', applicationsEver: 0 })).toBe(false);
+  });
+  it('check the description and the cycle like the server', () => {
+    expect(descriptionProblem('trop court')).toMatch(/au moins 20 caractères \(10/);
+    expect(descriptionProblem('x'.repeat(4001))).toMatch(/au plus 4 000/);
+    expect(descriptionProblem('Un T2 lumineux près du tram.')).toBeNull();
+    expect(cycleFormProblems({ name: ' ', opensAt: '', closesAt: '2026-01-01T10:00', max: '0' })).toEqual({
+      name: 'Donnez un nom au cycle.',
+      opensAt: 'Indiquez la date et l’heure d’ouverture.',
+      max: 'Le nombre de candidatures doit être un entier de 1 à 20.',
+    });
+    expect(
+      cycleFormProblems({
+        name: 'Printemps',
+        opensAt: '2026-01-02T10:00',
+        closesAt: '2026-01-01T10:00',
+        max: '3',
+      }),
+    ).toEqual({ closesAt: 'La clôture doit venir après l’ouverture.' });
+    expect(
+      cycleFormProblems({
+        name: 'Printemps',
+        opensAt: '2026-01-01T10:00',
+        closesAt: '2026-01-15T10:00',
+        max: '20',
+      }),
+    ).toEqual({});
+  });
+});
