@@ -12,7 +12,14 @@ export async function setup(project: TestProject): Promise<void> {
   await ensureWebBuild((line) => process.stderr.write(`[e2e] ${line}\n`));
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'mosaique-e2e-'));
   platform = await startPlatform({
-    env: { PORT: '0', HOST: '127.0.0.1', MOSAIQUE_DATA_DIR: path.join(dataDir, 'db'), LOG_LEVEL: 'warn' },
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      MOSAIQUE_DATA_DIR: path.join(dataDir, 'db'),
+      LOG_LEVEL: 'warn',
+      // Every browser test signs in on this one platform, from one address.
+      MOSAIQUE_LOGIN_PER_MINUTE: '1000',
+    },
   });
   project.provide('baseUrl', platform.url);
   const [applicant] = await platform.db.query<{ identifier: string }>(

@@ -18,6 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, loggerOptions, WEB_ROOT } from './app.ts';
 import { rescoreDemands } from './cotation/rescore.ts';
 import { DEMO_PASSWORD, ensureDemoAccounts } from './demo-accounts.ts';
+import { ensureDemoLetting } from './demo-letting.ts';
 import { closeDueCycles } from './letting/close-cycles.ts';
 import { observatoryServiceFor } from './observatory/observatory-service.ts';
 
@@ -62,10 +63,15 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     const port = Number(env.PORT ?? 3000);
     const host = env.HOST ?? '127.0.0.1';
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT invalide : ${env.PORT}`);
+    const loginPerMinute = Number(env.MOSAIQUE_LOGIN_PER_MINUTE ?? 10);
+    if (!Number.isInteger(loginPerMinute) || loginPerMinute < 1) {
+      throw new Error(`MOSAIQUE_LOGIN_PER_MINUTE invalide : ${env.MOSAIQUE_LOGIN_PER_MINUTE}`);
+    }
     const app = await buildApp({
       db,
       webRoot: options.webRoot ?? WEB_ROOT,
       logger: loggerOptions(env.LOG_LEVEL),
+      loginPerMinute,
     });
     const address = await app.listen({ port, host });
     progress(`Mosaïque est prêt : ${address} (${elapsed()})`);
@@ -139,6 +145,9 @@ async function ensureDemoData(
     const count = await rescoreDemands(db, DEMO_EPCI, grid, new Date().toISOString().slice(0, 10));
     progress(`Grille de cotation de démonstration activée, ${count} demandes notées (${elapsed()})`);
   }
+  const adverts = await ensureDemoLetting(db, DEMO_EPCI);
+  if (adverts > 0)
+    progress(`Cycles de location de démonstration ouverts : ${adverts} annonces publiées (${elapsed()})`);
   const applicant = await ensureDemoAccounts(db, DEMO_EPCI);
   if (applicant) {
     progress(
