@@ -2,13 +2,11 @@ import {
   activateGridVersion,
   createAdvert,
   createCycle,
-  createUser,
   type Db,
   DEMO_TERRITORY_DIR,
   getJob,
   importTerritory,
   insertApplication,
-  type Role,
   readTerritoryFolder,
   replaceDemoPopulation,
   reviewLeases,
@@ -20,48 +18,16 @@ import { ciaReview, ciaSettingsOn } from '@mosaique/domain/review';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { hashPassword } from '../src/auth/passwords.ts';
 import { rescoreDemands } from '../src/cotation/rescore.ts';
 import { closeCycle } from '../src/letting/close-cycles.ts';
+import { createAccounts, EVERYONE, logIn, MATRIX_ACCOUNTS, type Who } from './helpers.ts';
 
-const PASSWORD = 'un mot de passe de test';
 const EPCI = '200040715';
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
 const TODAY = new Date().toISOString().slice(0, 10);
 const YEAR = Number(TODAY.slice(0, 4));
 
-type Who =
-  | 'anonyme'
-  | '03812'
-  | '03813'
-  | 'bailleur-L1'
-  | 'bailleur-L2'
-  | 'reservataire-etat'
-  | 'reservataire-ville'
-  | 'analyste'
-  | 'analyste-ailleurs'
-  | 'admin';
-const ACCOUNTS: { identifier: Exclude<Who, 'anonyme'>; role: Role; extra: Record<string, string> }[] = [
-  { identifier: '03812', role: 'applicant', extra: { sneNumber: '03812', epciCode: EPCI } },
-  { identifier: '03813', role: 'applicant', extra: { sneNumber: '03813', epciCode: EPCI } },
-  { identifier: 'bailleur-L1', role: 'landlord-agent', extra: { landlordId: 'L1' } },
-  { identifier: 'bailleur-L2', role: 'landlord-agent', extra: { landlordId: 'L2' } },
-  {
-    identifier: 'reservataire-etat',
-    role: 'reservation-holder-agent',
-    extra: { reservationHolderId: 'state' },
-  },
-  {
-    identifier: 'reservataire-ville',
-    role: 'reservation-holder-agent',
-    extra: { reservationHolderId: 'commune-38185' },
-  },
-  { identifier: 'analyste', role: 'epci-analyst', extra: { epciCode: EPCI } },
-  { identifier: 'analyste-ailleurs', role: 'epci-analyst', extra: {} },
-  { identifier: 'admin', role: 'admin', extra: {} },
-];
-const EVERYONE: Who[] = ['anonyme', ...ACCOUNTS.map((a) => a.identifier)];
 const EXTRA = ['03814', '03815', '03816'];
 
 /** Vacant homes V1…V4 of landlord L1 (T2 PLUS outside QPV, reserved to the town), L2's residence R3, and 3 more demands without household. */
@@ -112,19 +78,10 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
     await importTerritory(db, await readTerritoryFolder(DEMO_TERRITORY_DIR));
     await replaceDemoPopulation(db, tinyPopulation(1));
     await addHomesAndDemands(db);
-    const passwordHash = await hashPassword(PASSWORD);
-    for (const a of ACCOUNTS) {
-      await createUser(db, {
-        identifier: a.identifier,
-        displayName: a.identifier,
-        role: a.role,
-        landlordId: a.extra.landlordId ?? null,
-        reservationHolderId: a.extra.reservationHolderId ?? null,
-        epciCode: a.extra.epciCode ?? null,
-        sneNumber: a.extra.sneNumber ?? null,
-        passwordHash,
-      });
-    }
+    await createAccounts(
+      db,
+      MATRIX_ACCOUNTS.map((a) => ({ identifier: a.identifier, role: a.role, ...a.extra })),
+    );
     const grid = await saveDraftGrid(db, EPCI, DEFAULT_COTATION_GRID, null);
     await activateGridVersion(db, EPCI, grid.id, grid.version);
     await rescoreDemands(db, EPCI, grid, '2025-12-31');
@@ -165,18 +122,7 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
       }
     }
     app = await buildApp({ db, loginPerMinute: 1000, rateLimitPerMinute: 100_000 });
-    for (const a of ACCOUNTS) {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { identifier: a.identifier, password: PASSWORD },
-      });
-      expect(res.statusCode).toBe(200);
-      sessions.set(a.identifier, {
-        cookie: String(res.headers['set-cookie']).split(';')[0]!,
-        csrf: res.json().csrfToken,
-      });
-    }
+    for (const a of MATRIX_ACCOUNTS) sessions.set(a.identifier, await logIn(app, a.identifier));
   });
   afterAll(async () => {
     await app?.close();

@@ -55,3 +55,44 @@ export async function logIn(
   const csrf = res.json().csrfToken as string;
   return { cookie, csrf, headers: { cookie, 'x-csrf-token': csrf } };
 }
+
+/**
+ * The cast of the role-matrix tests on tinyPopulation(1): every role, twice where ownership matters
+ * (two applicants, two landlords, two reservation holders, two analysts), and anonymous.
+ */
+export type Who =
+  | 'anonyme'
+  | '03812'
+  | '03813'
+  | 'bailleur-L1'
+  | 'bailleur-L2'
+  | 'reservataire-etat'
+  | 'reservataire-ville'
+  | 'analyste'
+  | 'analyste-ailleurs'
+  | 'admin';
+export const MATRIX_ACCOUNTS: {
+  identifier: Exclude<Who, 'anonyme'>;
+  role: Role;
+  extra: Record<string, string>;
+}[] = [
+  { identifier: '03812', role: 'applicant', extra: { sneNumber: '03812', epciCode: '200040715' } },
+  { identifier: '03813', role: 'applicant', extra: { sneNumber: '03813', epciCode: '200040715' } },
+  { identifier: 'bailleur-L1', role: 'landlord-agent', extra: { landlordId: 'L1' } },
+  { identifier: 'bailleur-L2', role: 'landlord-agent', extra: { landlordId: 'L2' } },
+  {
+    identifier: 'reservataire-etat',
+    role: 'reservation-holder-agent',
+    extra: { reservationHolderId: 'state' },
+  },
+  {
+    identifier: 'reservataire-ville',
+    role: 'reservation-holder-agent',
+    extra: { reservationHolderId: 'commune-38185' },
+  },
+  { identifier: 'analyste', role: 'epci-analyst', extra: { epciCode: '200040715' } },
+  { identifier: 'analyste-ailleurs', role: 'epci-analyst', extra: {} },
+  { identifier: 'admin', role: 'admin', extra: {} },
+];
+
+export const EVERYONE: Who[] = ['anonyme', ...MATRIX_ACCOUNTS.map((a) => a.identifier)];

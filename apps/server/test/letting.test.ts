@@ -5,7 +5,6 @@ import {
   type Db,
   DEMO_TERRITORY_DIR,
   importTerritory,
-  type Role,
   readTerritoryFolder,
   replaceDemoPopulation,
   saveDraftGrid,
@@ -17,43 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { rescoreDemands } from '../src/cotation/rescore.ts';
 import { closeDueCycles } from '../src/letting/close-cycles.ts';
-import { createAccounts, logIn } from './helpers.ts';
+import { createAccounts, EVERYONE, logIn, MATRIX_ACCOUNTS, type Who } from './helpers.ts';
 
 const EPCI = '200040715';
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
-
-type Who =
-  | 'anonyme'
-  | '03812'
-  | '03813'
-  | 'bailleur-L1'
-  | 'bailleur-L2'
-  | 'reservataire-etat'
-  | 'reservataire-ville'
-  | 'analyste'
-  | 'analyste-ailleurs'
-  | 'admin';
-const ACCOUNTS: { identifier: Exclude<Who, 'anonyme'>; role: Role; extra: Record<string, string> }[] = [
-  { identifier: '03812', role: 'applicant', extra: { sneNumber: '03812', epciCode: EPCI } },
-  { identifier: '03813', role: 'applicant', extra: { sneNumber: '03813', epciCode: EPCI } },
-  { identifier: 'bailleur-L1', role: 'landlord-agent', extra: { landlordId: 'L1' } },
-  { identifier: 'bailleur-L2', role: 'landlord-agent', extra: { landlordId: 'L2' } },
-  {
-    identifier: 'reservataire-etat',
-    role: 'reservation-holder-agent',
-    extra: { reservationHolderId: 'state' },
-  },
-  {
-    identifier: 'reservataire-ville',
-    role: 'reservation-holder-agent',
-    extra: { reservationHolderId: 'commune-38185' },
-  },
-  { identifier: 'analyste', role: 'epci-analyst', extra: { epciCode: EPCI } },
-  { identifier: 'analyste-ailleurs', role: 'epci-analyst', extra: {} },
-  { identifier: 'admin', role: 'admin', extra: {} },
-];
-const EVERYONE: Who[] = ['anonyme', ...ACCOUNTS.map((a) => a.identifier)];
 
 /** Extra vacant homes: V1…V110 of landlord L1 (T2 PLUS, reserved to the town) and W1 of landlord L2. */
 async function addHomes(db: Db): Promise<void> {
@@ -84,7 +51,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
     await addHomes(db);
     await createAccounts(
       db,
-      ACCOUNTS.map((a) => ({ identifier: a.identifier, role: a.role, ...a.extra })),
+      MATRIX_ACCOUNTS.map((a) => ({ identifier: a.identifier, role: a.role, ...a.extra })),
     );
     const grid = await saveDraftGrid(db, EPCI, DEFAULT_COTATION_GRID, null);
     await activateGridVersion(db, EPCI, grid.id, grid.version);
@@ -114,7 +81,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
     published = [];
     for (let i = 1; i <= 10; i++) published.push(await advert(`V${i}`, true));
     app = await buildApp({ db, loginPerMinute: 1000, rateLimitPerMinute: 100_000 });
-    for (const a of ACCOUNTS) sessions.set(a.identifier, await logIn(app, a.identifier));
+    for (const a of MATRIX_ACCOUNTS) sessions.set(a.identifier, await logIn(app, a.identifier));
   });
   afterAll(async () => {
     await app?.close();
