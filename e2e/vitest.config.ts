@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // Pages wait on the real server: on a loaded 2-core machine a list can take seconds to load.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });
