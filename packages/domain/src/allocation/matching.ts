@@ -10,6 +10,8 @@
  * Σu + Σv = Σ matched weights, which certifies optimality. Exact up to floating-point rounding.
  */
 
+import { NodeHeap } from './node-heap.ts';
+
 export interface SparseBipartiteGraph {
   homeCount: number;
   applicantCount: number;
@@ -37,9 +39,7 @@ export class MaxWeightMatcher {
   private readonly scannedHomes: Int32Array;
   private readonly scannedDist: Float64Array;
   private scannedCount = 0;
-  private heapKey: Float64Array;
-  private heapNode: Int32Array;
-  private heapSize = 0;
+  private readonly heap = new NodeHeap();
 
   constructor(private readonly graph: SparseBipartiteGraph) {
     const { homeCount, applicantCount } = graph;
@@ -53,8 +53,6 @@ export class MaxWeightMatcher {
     this.touched = new Int32Array(applicantCount + 1);
     this.scannedHomes = new Int32Array(homeCount);
     this.scannedDist = new Float64Array(homeCount);
-    this.heapKey = new Float64Array(1024);
-    this.heapNode = new Int32Array(1024);
   }
 
   /**
@@ -116,7 +114,7 @@ export class MaxWeightMatcher {
     const predEdge = this.predEdge;
     const settled = this.settled;
     const sink = applicantCount;
-    this.heapSize = 0;
+    this.heap.clear();
     this.touchedCount = 0;
     this.scannedCount = 0;
     // predEdge[sink]: −2 − h when the path ends by leaving home h unlet, else the free applicant is
@@ -169,18 +167,18 @@ export class MaxWeightMatcher {
           touch(a);
           dist[a] = nd;
           predEdge[a] = e;
-          this.push(nd, a);
+          this.heap.push(nd, a);
         }
       }
       // The sink goes in the heap as −1: popped first among equal keys.
-      this.push(dist[sink]!, -1);
+      this.heap.push(dist[sink]!, -1);
     };
 
     scanHome(start, 0);
     let finalDist = 0;
     for (;;) {
-      const node = this.pop();
-      const d = this.lastKey;
+      const node = this.heap.pop();
+      const d = this.heap.lastKey;
       if (node < 0) {
         if (d > dist[sink]!) continue;
         finalDist = d;
@@ -245,55 +243,5 @@ export class MaxWeightMatcher {
       settled[node] = 0;
       predEdge[node] = NONE;
     }
-  }
-
-  private lastKey = 0;
-
-  private push(key: number, node: number): void {
-    if (this.heapSize === this.heapKey.length) {
-      const k = new Float64Array(this.heapKey.length * 2);
-      k.set(this.heapKey);
-      this.heapKey = k;
-      const n = new Int32Array(this.heapNode.length * 2);
-      n.set(this.heapNode);
-      this.heapNode = n;
-    }
-    const keys = this.heapKey;
-    const nodes = this.heapNode;
-    let i = this.heapSize++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pk = keys[p]!;
-      if (pk < key || (pk === key && nodes[p]! < node)) break;
-      keys[i] = pk;
-      nodes[i] = nodes[p]!;
-      i = p;
-    }
-    keys[i] = key;
-    nodes[i] = node;
-  }
-
-  private pop(): number {
-    const keys = this.heapKey;
-    const nodes = this.heapNode;
-    const topNode = nodes[0]!;
-    this.lastKey = keys[0]!;
-    const n = --this.heapSize;
-    const key = keys[n]!;
-    const node = nodes[n]!;
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && (keys[c + 1]! < keys[c]! || (keys[c + 1] === keys[c] && nodes[c + 1]! < nodes[c]!)))
-        c++;
-      if (keys[c]! > key || (keys[c] === key && nodes[c]! > node)) break;
-      keys[i] = keys[c]!;
-      nodes[i] = nodes[c]!;
-      i = c;
-    }
-    keys[i] = key;
-    nodes[i] = node;
-    return topNode;
   }
 }

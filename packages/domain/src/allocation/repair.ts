@@ -15,6 +15,7 @@
  * and kept only if it improves it.
  */
 import type { AllocationModel } from './model.ts';
+import { NodeHeap } from './node-heap.ts';
 
 const NONE = -1;
 const EPSILON = 1e-9;
@@ -36,9 +37,7 @@ export class PrimalRepair {
   private readonly scanned: Uint8Array;
   private readonly touched: number[] = [];
   private readonly scannedList: number[] = [];
-  private heapKey = new Float64Array(1024);
-  private heapNode = new Int32Array(1024);
-  private heapSize = 0;
+  private readonly heap = new NodeHeap();
   moves = 0;
   /** Rows no move could raise: not searched again. */
   private readonly hopeless = new Set<number>();
@@ -175,7 +174,7 @@ export class PrimalRepair {
     const N = this.nodes;
     const sink = N - 1;
     const { dist, settled, predEdge, predState, u, v, wt } = this;
-    this.heapSize = 0;
+    this.heap.clear();
 
     const relax = (node: number, state: number, d: number, edge: number, fromState: number) => {
       const id = state * N + node;
@@ -184,7 +183,7 @@ export class PrimalRepair {
       dist[id] = d;
       predEdge[id] = edge;
       predState[id] = fromState;
-      this.push(d, id);
+      this.heap.push(d, id);
     };
     // Effect of giving home h to edge `next` (−1: unlet) instead of its current occupant.
     // Returns the new state, or −1 if the arc is closed.
@@ -243,9 +242,9 @@ export class PrimalRepair {
       }
     }
     let found = false;
-    while (this.heapSize > 0) {
-      const id = this.pop();
-      const d = this.lastKey;
+    while (this.heap.size > 0) {
+      const id = this.heap.pop();
+      const d = this.heap.lastKey;
       if (settled[id] || d > dist[id]!) continue;
       settled[id] = 1;
       const state = id >= N ? 1 : 0;
@@ -388,55 +387,5 @@ export class PrimalRepair {
     for (const a of leaving) if (this.applicantEdge[a] === NONE) this.applicantOption[a] = this.v[a]!;
     for (const [row, d] of rowDelta) this.activity[row]! += d;
     this.moves++;
-  }
-
-  private lastKey = 0;
-
-  private push(key: number, node: number): void {
-    if (this.heapSize === this.heapKey.length) {
-      const k = new Float64Array(this.heapKey.length * 2);
-      k.set(this.heapKey);
-      this.heapKey = k;
-      const n = new Int32Array(this.heapNode.length * 2);
-      n.set(this.heapNode);
-      this.heapNode = n;
-    }
-    const keys = this.heapKey;
-    const nodes = this.heapNode;
-    let i = this.heapSize++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pk = keys[p]!;
-      if (pk < key || (pk === key && nodes[p]! < node)) break;
-      keys[i] = pk;
-      nodes[i] = nodes[p]!;
-      i = p;
-    }
-    keys[i] = key;
-    nodes[i] = node;
-  }
-
-  private pop(): number {
-    const keys = this.heapKey;
-    const nodes = this.heapNode;
-    const topNode = nodes[0]!;
-    this.lastKey = keys[0]!;
-    const n = --this.heapSize;
-    const key = keys[n]!;
-    const node = nodes[n]!;
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && (keys[c + 1]! < keys[c]! || (keys[c + 1] === keys[c] && nodes[c + 1]! < nodes[c]!)))
-        c++;
-      if (keys[c]! > key || (keys[c] === key && nodes[c]! > node)) break;
-      keys[i] = keys[c]!;
-      nodes[i] = nodes[c]!;
-      i = c;
-    }
-    keys[i] = key;
-    nodes[i] = node;
-    return topNode;
   }
 }
