@@ -1,6 +1,19 @@
-import { createUser, type Db, type Role } from '@mosaique/db';
+import {
+  activateGridVersion,
+  createUser,
+  type Db,
+  DEMO_TERRITORY_DIR,
+  importTerritory,
+  type Role,
+  readTerritoryFolder,
+  replaceDemoPopulation,
+  saveDraftGrid,
+} from '@mosaique/db';
+import { createTestDb, type TestDbKind, tinyPopulation } from '@mosaique/db/testing';
+import { DEFAULT_COTATION_GRID } from '@mosaique/domain/cotation';
 import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../src/auth/passwords.ts';
+import { rescoreDemands } from '../src/cotation/rescore.ts';
 
 /** Password of every test account. */
 export const TEST_PASSWORD = 'un mot de passe de test';
@@ -96,3 +109,22 @@ export const MATRIX_ACCOUNTS: {
 ];
 
 export const EVERYONE: Who[] = ['anonyme', ...MATRIX_ACCOUNTS.map((a) => a.identifier)];
+
+/**
+ * The database of the role-matrix tests: the demo territory, tinyPopulation(1), what `fixture` adds
+ * (homes, demands…), the MATRIX_ACCOUNTS, and the demo grid active with every demand scored.
+ */
+export async function matrixDatabase(kind: TestDbKind, fixture: (db: Db) => Promise<void>): Promise<Db> {
+  const db = await createTestDb(kind);
+  await importTerritory(db, await readTerritoryFolder(DEMO_TERRITORY_DIR));
+  await replaceDemoPopulation(db, tinyPopulation(1));
+  await fixture(db);
+  await createAccounts(
+    db,
+    MATRIX_ACCOUNTS.map((a) => ({ identifier: a.identifier, role: a.role, ...a.extra })),
+  );
+  const grid = await saveDraftGrid(db, '200040715', DEFAULT_COTATION_GRID, null);
+  await activateGridVersion(db, '200040715', grid.id, grid.version);
+  await rescoreDemands(db, '200040715', grid, '2025-12-31');
+  return db;
+}

@@ -1,22 +1,10 @@
-import {
-  activateGridVersion,
-  createAdvert,
-  createCycle,
-  type Db,
-  DEMO_TERRITORY_DIR,
-  importTerritory,
-  readTerritoryFolder,
-  replaceDemoPopulation,
-  saveDraftGrid,
-} from '@mosaique/db';
-import { createTestDb, testDbKinds, tinyPopulation } from '@mosaique/db/testing';
-import { DEFAULT_COTATION_GRID } from '@mosaique/domain/cotation';
+import { createAdvert, createCycle, type Db } from '@mosaique/db';
+import { testDbKinds } from '@mosaique/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { rescoreDemands } from '../src/cotation/rescore.ts';
 import { closeDueCycles } from '../src/letting/close-cycles.ts';
-import { createAccounts, EVERYONE, logIn, MATRIX_ACCOUNTS, type Who } from './helpers.ts';
+import { EVERYONE, logIn, MATRIX_ACCOUNTS, matrixDatabase, type Who } from './helpers.ts';
 
 const EPCI = '200040715';
 const DAY = 86_400_000;
@@ -45,17 +33,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
   let published: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestDb(kind);
-    await importTerritory(db, await readTerritoryFolder(DEMO_TERRITORY_DIR));
-    await replaceDemoPopulation(db, tinyPopulation(1));
-    await addHomes(db);
-    await createAccounts(
-      db,
-      MATRIX_ACCOUNTS.map((a) => ({ identifier: a.identifier, role: a.role, ...a.extra })),
-    );
-    const grid = await saveDraftGrid(db, EPCI, DEFAULT_COTATION_GRID, null);
-    await activateGridVersion(db, EPCI, grid.id, grid.version);
-    await rescoreDemands(db, EPCI, grid, '2025-12-31');
+    db = await matrixDatabase(kind, addHomes);
     const cycle = await createCycle(db, {
       epci: EPCI,
       landlordId: 'L1',
