@@ -1,4 +1,5 @@
 import type { Cookie, Locator, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { describe, expect, inject, it } from 'vitest';
 import { expectNoAxeViolations, signIn, usePage } from './browser.ts';
 
@@ -10,7 +11,8 @@ const EPCI = '200040715';
 /*
  * Vacant homes of landlord ll-1 (bailleur@) in the demo population (seed 2026). The demo applicant's
  * household has two persons (at most a T3: a T4 or T5 is under-occupied) and its income is under
- * the PLUS ceiling. There is no API listing vacant homes yet, so their ids are written here.
+ * the PLUS ceiling. The applicant's journey publishes through the API with these ids; the landlord's
+ * picks its homes in the form's list of vacant homes (GET /vacant-homes).
  */
 const HOMES = {
   eligibleT2: ['home-007242', 'home-008826', 'home-011520'],
@@ -142,6 +144,42 @@ describe('location choisie', () => {
     await expect.poll(() => mine.count()).toBe(3);
     await expect.poll(() => mine.getByTestId('chance').first().textContent()).toMatch(/si vous candidatez/);
 
+    // The same adverts on the map: a marker per home, reached with the keyboard, opening the advert.
+    await tabTo(page, (el) => el.tag === 'BUTTON' && el.text === 'Carte');
+    await page.keyboard.press('Enter');
+    const map = page.getByTestId('adverts-map');
+    await map.waitFor();
+    expect(new URL(page.url()).search).toContain('vue=carte');
+    const count = Number((await page.getByTestId('advert-count').textContent())?.match(/\d+/)?.[0]);
+    await expect.poll(() => map.getByTestId('advert-marker').count()).toBe(count);
+    // Its text equivalent lists the same adverts by commune.
+    expect(await page.locator('.letting-map-text li li').count()).toBe(count);
+    await expectNoAxeViolations(page);
+    // From the switch, Tab reaches the first marker (an SVG link: lower-case tag name).
+    await tabTo(page, (el) => el.tag === 'a', 20);
+    const markerName = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    expect(markerName).toMatch(/^T2 de \d+ m² à .+ par mois$/);
+    await page.keyboard.press('Enter');
+    const opened = page.getByTestId('opened-advert');
+    await opened.waitFor();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('advert-card');
+    expect(await opened.getByTestId('chance').textContent()).toMatch(/chance/);
+    await expectNoAxeViolations(page);
+    // Filters apply to the map too: no T6 among the listed homes.
+    await page.getByRole('checkbox', { name: 'T2' }).uncheck();
+    await page.getByRole('checkbox', { name: 'T6' }).check();
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await expect.poll(() => page.getByTestId('advert-count').textContent()).toMatch(/Aucune annonce/);
+    await expect.poll(() => map.getByTestId('advert-marker').count()).toBe(0);
+    await page.getByRole('checkbox', { name: 'T6' }).uncheck();
+    await page.getByRole('checkbox', { name: 'T2' }).check();
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.getByRole('button', { name: 'Liste' }).click();
+    await expect.poll(() => mine.count()).toBe(3);
+    expect(new URL(page.url()).search).not.toContain('vue=carte');
+
     // Apply twice with the keyboard alone: Tab to the button, Enter; the focus lands on the message.
     for (let i = 0; i < 2; i++) {
       await tabTo(page, (el) => el.tag === 'BUTTON' && el.text === 'Candidater' && el.card.includes(MARK));
@@ -204,27 +242,71 @@ describe('location choisie', () => {
 
     // An advert: every field checked before sending; a draft, then published.
     const form = page.locator('form', { has: page.getByRole('button', { name: 'Créer l’annonce' }) });
-    await form.getByLabel('Identifiant du logement vacant').fill(HOMES.landlordT3);
     await selectContaining(form.getByLabel('Cycle de location'), 'Cycle bailleur');
     await form.getByLabel('Description').fill('Trop court');
     await page.getByRole('button', { name: 'Créer l’annonce' }).click();
-    expect(await form.locator('.field-error').textContent()).toContain('au moins 20 caractères');
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    // No home chosen yet: the first error, focused, is the home's.
+    expect(await form.locator('.field-error').allTextContents()).toEqual([
+      'Choisissez le logement vacant à proposer.',
+      expect.stringContaining('au moins 20 caractères'),
+    ]);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'vacant-home',
+    );
+    await expectNoAxeViolations(page);
+    // The home is picked among the landlord's vacant homes (not typed).
+    await selectContaining(form.getByLabel('Logement vacant'), HOMES.landlordT3);
     await form.getByLabel('Description').fill(DESCRIPTION);
     await form.getByLabel('Étiquette énergie (DPE)').selectOption('C');
+    // A photo needs its alternative text.
+    const photo = await sharp({ create: { width: 1600, height: 1000, channels: 3, background: '#b07040' } })
+      .jpeg()
+      .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '45/1 11/1 30/1' } })
+      .toBuffer();
+    await form.getByLabel('Photo (facultative)').setInputFiles({
+      name: 'sejour.jpg',
+      mimeType: 'image/jpeg',
+      buffer: photo,
+    });
     await page.getByRole('button', { name: 'Créer l’annonce' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('enregistrée comme brouillon');
-    // The API refuses an occupied or unknown home with a French message.
-    await form.getByLabel('Identifiant du logement vacant').fill('home-999999');
-    await form.getByLabel('Description').fill(DESCRIPTION);
+    expect(await form.locator('.field-error').textContent()).toContain('texte alternatif est obligatoire');
+    expect(await page.evaluate(() => document.activeElement?.id)).toMatch(/-alt$/);
+    await expectNoAxeViolations(page);
+    await page.keyboard.type('Séjour lumineux avec parquet');
     await page.getByRole('button', { name: 'Créer l’annonce' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/logement home-999999 inconnu/i);
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toContain('enregistrée comme brouillon : T3');
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('avec sa photo');
+    // Once advertised, the home leaves the list of vacant homes.
+    await expect.poll(() => form.getByLabel('Logement vacant').textContent()).not.toContain(HOMES.landlordT3);
 
     await page.getByRole('button', { name: new RegExp(`Ouvrir l’annonce .*${HOMES.landlordT3}`) }).click();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('advert-detail-title');
+    const photos = page
+      .getByTestId('advert-detail')
+      .getByRole('img', { name: 'Séjour lumineux avec parquet' });
+    await expect.poll(() => photos.count()).toBe(1);
+    // Served resized, without its metadata.
+    const src = await photos.first().getAttribute('src');
+    const served = await page.request.get(`${baseUrl}${src}`);
+    expect(served.headers()['content-type']).toBe('image/webp');
+    const meta = await sharp(await served.body()).metadata();
+    expect([meta.width, meta.height, meta.exif]).toEqual([400, 250, undefined]);
     await expectNoAxeViolations(page);
     await page.getByRole('button', { name: 'Enregistrer et publier' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Annonce publiée.');
+
+    // Published: everyone sees the photo on the advert, with its alternative text.
+    await page.context().clearCookies();
+    await page.goto(`${baseUrl}/annonces?typologies=3`, { waitUntil: 'load' });
+    const shown = page.getByTestId('advert-card').getByRole('img', { name: 'Séjour lumineux avec parquet' });
+    await expect.poll(() => shown.count()).toBe(1);
+    expect(await shown.getAttribute('width')).toBe('400');
+    await expectNoAxeViolations(page);
+    await signInAs(page, 'bailleur@demo.mosaique.fr');
+    await page.goto(`${baseUrl}/gestion-annonces`, { waitUntil: 'load' });
+    await page.getByRole('button', { name: new RegExp(`Ouvrir l’annonce .*${HOMES.landlordT3}`) }).waitFor();
 
     // Assisted applying for the demo applicant (recorded as such).
     await page.getByLabel('Numéro unique de la demande').fill(applicant);
@@ -244,7 +326,7 @@ describe('location choisie', () => {
     expect(await detail.getByTestId('advert-applications').textContent()).toContain(applicant);
 
     // Another advert, published at once, then withdrawn with a reason.
-    await form.getByLabel('Identifiant du logement vacant').fill(HOMES.landlordToWithdraw);
+    await selectContaining(form.getByLabel('Logement vacant'), HOMES.landlordToWithdraw);
     await form.getByLabel('Description').fill(DESCRIPTION);
     await form.getByLabel('Publier tout de suite (sinon : brouillon)').check();
     await page.getByRole('button', { name: 'Créer l’annonce' }).click();

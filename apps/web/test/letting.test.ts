@@ -2,14 +2,19 @@ import { describe, expect, it } from 'vitest';
 import {
   advertEditable,
   advertQuery,
+  advertsByPlace,
   cycleFormProblems,
   descriptionProblem,
   EMPTY_FILTERS,
   filtersFromQuery,
   floorText,
+  markerOffsets,
+  photoFileProblem,
   rankText,
   rentProblem,
+  ringCentroid,
 } from '../src/pages/letting/letting-lib.ts';
+import type { Advert } from '../src/pages/letting/types.ts';
 
 describe('advert filters', () => {
   it('are empty by default, and an applicant sees only eligible homes', () => {
@@ -91,5 +96,75 @@ describe('advert and cycle checks', () => {
         max: '20',
       }),
     ).toEqual({});
+  });
+});
+
+describe('adverts map', () => {
+  it('places each home at the centroid of its IRIS', () => {
+    const square = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [5, 45],
+          [5.2, 45],
+          [5.2, 45.2],
+          [5, 45.2],
+          [5, 45],
+        ],
+      ],
+    };
+    const [x, y] = ringCentroid(square)!;
+    expect(x).toBeCloseTo(5.1, 10);
+    expect(y).toBeCloseTo(45.1, 10);
+    // A MultiPolygon: the largest part wins (a small island does not pull the marker into the sea).
+    const multi = {
+      type: 'MultiPolygon',
+      coordinates: [
+        [
+          [
+            [0, 0],
+            [0.01, 0],
+            [0.01, 0.01],
+            [0, 0.01],
+            [0, 0],
+          ],
+        ],
+        square.coordinates,
+      ],
+    };
+    expect(ringCentroid(multi)![0]).toBeCloseTo(5.1, 10);
+    expect(ringCentroid(null)).toBeNull();
+  });
+
+  it('spreads the markers of one IRIS so that none hides another', () => {
+    expect(markerOffsets(0, 14)).toEqual([]);
+    expect(markerOffsets(1, 14)).toEqual([[0, 0]]);
+    const many = markerOffsets(20, 14);
+    expect(many).toHaveLength(20);
+    for (let i = 0; i < many.length; i++)
+      for (let j = i + 1; j < many.length; j++) {
+        const [a, b] = [many[i]!, many[j]!];
+        expect(Math.hypot(a[0] - b[0], a[1] - b[1])).toBeGreaterThan(13);
+      }
+  });
+
+  it('groups the adverts by IRIS', () => {
+    const advert = (id: string, iris: string) =>
+      ({ id, home: { iris, commune: iris.slice(0, 5) } }) as unknown as Advert;
+    const places = advertsByPlace([
+      advert('a', '381850102'),
+      advert('b', '381510000'),
+      advert('c', '381850102'),
+    ]);
+    expect(places.map((p) => [p.iris, p.commune, p.adverts.map((a) => a.id)])).toEqual([
+      ['381510000', '38151', ['b']],
+      ['381850102', '38185', ['a', 'c']],
+    ]);
+  });
+
+  it('checks a photo file before sending it, like the server', () => {
+    expect(photoFileProblem({ type: 'image/jpeg', size: 1000 })).toBeNull();
+    expect(photoFileProblem({ type: 'image/gif', size: 1000 })).toMatch(/JPEG, PNG ou WebP/);
+    expect(photoFileProblem({ type: 'image/png', size: 10 * 1024 * 1024 + 1 })).toMatch(/10 Mo/);
   });
 });

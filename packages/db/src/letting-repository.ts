@@ -59,11 +59,29 @@ export async function getCycle(
   return row ?? null;
 }
 
-export async function listCycles(db: Db, epci: string): Promise<StoredCycle[]> {
+export async function listCycles(db: Db, epci: string | readonly string[]): Promise<StoredCycle[]> {
   return db.query<StoredCycle>(
-    `SELECT ${cycleColumns} FROM letting_cycle c WHERE c.epci_code = $1 ORDER BY c.opens_at DESC, c.id`,
-    [epci],
+    `SELECT ${cycleColumns} FROM letting_cycle c WHERE c.epci_code = ANY($1::text[]) ORDER BY c.opens_at DESC, c.id`,
+    [typeof epci === 'string' ? [epci] : epci],
   );
+}
+
+/** The EPCIs where a landlord has homes (where its agents work), by name. */
+export async function epcisOfLandlord(db: Db, landlordId: string): Promise<{ code: string; name: string }[]> {
+  return db.query<{ code: string; name: string }>(
+    `SELECT e.code, e.name FROM epci e
+     WHERE EXISTS (SELECT 1 FROM residence r WHERE r.landlord_id = $1 AND r.epci_code = e.code)
+     ORDER BY e.name, e.code`,
+    [landlordId],
+  );
+}
+
+export async function epciNamed(db: Db, code: string): Promise<{ code: string; name: string } | null> {
+  const [row] = await db.query<{ code: string; name: string }>(
+    'SELECT code, name FROM epci WHERE code = $1',
+    [code],
+  );
+  return row ?? null;
 }
 
 /** Open cycles whose closing time has passed at `now`. */
@@ -94,9 +112,21 @@ export interface AdvertHome {
   residenceName: string;
   commune: string;
   communeName: string;
+  /** The IRIS of the residence (where the adverts map places the home). */
+  iris: string;
   qpv: string | null;
   reservationHolderId: string;
   reservationHolderName: string;
+}
+
+/** A photo of an advert as listed with it; the images are served apart (`advertPhotoImage`). */
+export interface AdvertPhoto {
+  id: string;
+  altText: string;
+  width: number;
+  height: number;
+  thumbnailWidth: number;
+  thumbnailHeight: number;
 }
 
 export interface AdvertView {
@@ -113,6 +143,7 @@ export interface AdvertView {
   home: AdvertHome;
   activeApplications: number;
   applicationsEver: number;
+  photos: AdvertPhoto[];
 }
 
 const advertSelect = `
@@ -122,9 +153,12 @@ const advertSelect = `
          c.max_active_applications,
          m.id AS home_id, m.typology, m.surface_m2, m.floor, m.lift, m.accessible, m.financing, m.rent_eur,
          m.charges_eur, r.id AS residence_id, r.name AS residence_name, r.commune_code, co.name AS commune_name,
-         r.qpv_code, m.reservation_holder_id, rh.name AS reservation_holder_name,
+         r.iris_code, r.qpv_code, m.reservation_holder_id, rh.name AS reservation_holder_name,
          (SELECT count(*)::int FROM application ap WHERE ap.advert_id = a.id AND ap.status = 'active') AS active_applications,
-         (SELECT count(*)::int FROM application ap WHERE ap.advert_id = a.id) AS applications_ever
+         (SELECT count(*)::int FROM application ap WHERE ap.advert_id = a.id) AS applications_ever,
+         (SELECT json_agg(json_build_object('id', p.id, 'altText', p.alt_text, 'width', p.width, 'height', p.height,
+                 'thumbnailWidth', p.thumbnail_width, 'thumbnailHeight', p.thumbnail_height) ORDER BY p.position, p.id)
+          FROM advert_photo p WHERE p.advert_id = a.id) AS photos
   FROM advert a
   JOIN letting_cycle c ON c.id = a.cycle_id
   JOIN landlord l ON l.id = a.landlord_id
@@ -169,14 +203,20 @@ function advertView(r: AdvertRow): AdvertView {
       residenceName: r.residence_name as string,
       commune: r.commune_code as string,
       communeName: r.commune_name as string,
+      iris: r.iris_code as string,
       qpv: (r.qpv_code as string | null) ?? null,
       reservationHolderId: r.reservation_holder_id as string,
       reservationHolderName: r.reservation_holder_name as string,
     },
     activeApplications: Number(r.active_applications),
     applicationsEver: Number(r.applications_ever),
+    photos: parseJson<AdvertPhoto[]>(r.photos) ?? [],
   };
 }
+
+/** json values come parsed from node-postgres and PGlite alike; a string is parsed for safety. */
+const parseJson = <T>(v: unknown): T | null =>
+  v === null || v === undefined ? null : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T);
 
 export async function getAdvert(db: Db, id: string): Promise<AdvertView | null> {
   const [row] = await db.query<AdvertRow>(`${advertSelect} WHERE a.id = $1`, [id]);
@@ -200,6 +240,7 @@ export interface AdvertFilters {
   lift?: boolean | undefined;
   cycleId?: string | undefined;
   limit?: number | undefined;
+  offset?: number | undefined;
 }
 
 export async function listAdverts(db: Db, f: AdvertFilters): Promise<AdvertView[]> {
@@ -224,8 +265,21 @@ export async function listAdverts(db: Db, f: AdvertFilters): Promise<AdvertView[
   if (f.lift !== undefined) where.push(`m.lift = ${p(f.lift)}`);
   if (f.maxFloorWithoutLift !== undefined) where.push(`(m.lift OR m.floor <= ${p(f.maxFloorWithoutLift)})`);
   if (f.cycleId) where.push(`a.cycle_id = ${p(f.cycleId)}`);
+  // The page's ids first, with only the tables the filters and the order need; then everything else
+  // (names, application counts, photos) for those rows only.
+  // Drafts (never published) first, then the most recently published: for published adverts, the
+  // order of the index advert_published_order, walked without sorting.
+  const order = 'a.published_at DESC NULLS FIRST, a.id';
   const rows = await db.query<AdvertRow>(
-    `${advertSelect} WHERE ${where.join(' AND ')} ORDER BY c.closes_at, a.published_at DESC NULLS LAST, a.id LIMIT ${p(f.limit ?? 200)}`,
+    `WITH page AS (
+       SELECT a.id FROM advert a
+       JOIN letting_cycle c ON c.id = a.cycle_id
+       JOIN home m ON m.id = a.home_id
+       JOIN residence r ON r.id = m.residence_id
+       WHERE ${where.join(' AND ')}
+       ORDER BY ${order} LIMIT ${p(f.limit ?? 200)} OFFSET ${p(f.offset ?? 0)}
+     )
+     ${advertSelect} JOIN page ON page.id = a.id ORDER BY ${order}`,
     params,
   );
   return rows.map(advertView);
@@ -363,25 +417,95 @@ export interface StoredApplication {
   /** Of the advert, for ownership checks. */
   landlordId: string;
   reservationHolderId: string;
+  /** What the applicant applied to, even once the advert is withdrawn or closed. */
+  advert: AdvertSummary;
+}
+
+/** An advert as an application recalls it (the shape is a part of `AdvertView`). */
+export interface AdvertSummary {
+  id: string;
+  status: AdvertStatus;
+  withdrawnReason: string | null;
+  landlordName: string;
+  cycle: AdvertView['cycle'];
+  home: Pick<
+    AdvertHome,
+    | 'id'
+    | 'typology'
+    | 'surfaceM2'
+    | 'floor'
+    | 'lift'
+    | 'rentEur'
+    | 'chargesEur'
+    | 'commune'
+    | 'communeName'
+    | 'residenceName'
+  >;
 }
 
 const applicationSelect = `
   SELECT ap.id, ap.epci_code AS epci, ap.advert_id AS "advertId", ap.cycle_id AS "cycleId", ap.sne_number AS "sneNumber",
          ap.status, ap.assisted, ap.created_at AS "createdAt", ap.withdrawn_at AS "withdrawnAt",
-         a.landlord_id AS "landlordId", m.reservation_holder_id AS "reservationHolderId"
-  FROM application ap JOIN advert a ON a.id = ap.advert_id JOIN home m ON m.id = a.home_id`;
+         a.landlord_id AS "landlordId", m.reservation_holder_id AS "reservationHolderId",
+         a.status AS advert_status, a.withdrawn_reason, l.name AS landlord_name,
+         c.id AS cycle_id, c.name AS cycle_name, c.opens_at, c.closes_at, c.status AS cycle_status,
+         c.max_active_applications, m.id AS home_id, m.typology, m.surface_m2, m.floor, m.lift, m.rent_eur,
+         m.charges_eur, r.commune_code, co.name AS commune_name, r.name AS residence_name
+  FROM application ap JOIN advert a ON a.id = ap.advert_id JOIN home m ON m.id = a.home_id
+  JOIN letting_cycle c ON c.id = a.cycle_id JOIN landlord l ON l.id = a.landlord_id
+  JOIN residence r ON r.id = m.residence_id JOIN commune co ON co.code = r.commune_code`;
 
-function application(row: StoredApplication): StoredApplication {
-  return { ...row, createdAt: iso(row.createdAt)!, withdrawnAt: iso(row.withdrawnAt) };
+type ApplicationRow = Omit<StoredApplication, 'advert'> & Record<string, unknown>;
+
+function application(row: ApplicationRow): StoredApplication {
+  return {
+    id: row.id,
+    epci: row.epci,
+    advertId: row.advertId,
+    cycleId: row.cycleId,
+    sneNumber: row.sneNumber,
+    status: row.status,
+    assisted: row.assisted,
+    createdAt: iso(row.createdAt)!,
+    withdrawnAt: iso(row.withdrawnAt),
+    landlordId: row.landlordId,
+    reservationHolderId: row.reservationHolderId,
+    advert: {
+      id: row.advertId,
+      status: row.advert_status as AdvertStatus,
+      withdrawnReason: (row.withdrawn_reason as string | null) ?? null,
+      landlordName: row.landlord_name as string,
+      cycle: {
+        id: row.cycle_id as string,
+        name: row.cycle_name as string,
+        opensAt: iso(row.opens_at)!,
+        closesAt: iso(row.closes_at)!,
+        status: row.cycle_status as 'open' | 'closed',
+        maxActiveApplications: Number(row.max_active_applications),
+      },
+      home: {
+        id: row.home_id as string,
+        typology: Number(row.typology) as Typology,
+        surfaceM2: Number(row.surface_m2),
+        floor: Number(row.floor),
+        lift: row.lift as boolean,
+        rentEur: Number(row.rent_eur),
+        chargesEur: Number(row.charges_eur),
+        commune: row.commune_code as string,
+        communeName: row.commune_name as string,
+        residenceName: row.residence_name as string,
+      },
+    },
+  };
 }
 
 export async function getApplication(db: Db, id: string): Promise<StoredApplication | null> {
-  const [row] = await db.query<StoredApplication>(`${applicationSelect} WHERE ap.id = $1`, [id]);
+  const [row] = await db.query<ApplicationRow>(`${applicationSelect} WHERE ap.id = $1`, [id]);
   return row ? application(row) : null;
 }
 
 export async function applicationsOf(db: Db, sneNumber: string): Promise<StoredApplication[]> {
-  const rows = await db.query<StoredApplication>(
+  const rows = await db.query<ApplicationRow>(
     `${applicationSelect} WHERE ap.sne_number = $1 ORDER BY ap.created_at DESC, ap.id`,
     [sneNumber],
   );
@@ -389,7 +513,7 @@ export async function applicationsOf(db: Db, sneNumber: string): Promise<StoredA
 }
 
 export async function applicationsOfAdvert(db: Db, advertId: string): Promise<StoredApplication[]> {
-  const rows = await db.query<StoredApplication>(
+  const rows = await db.query<ApplicationRow>(
     `${applicationSelect} WHERE ap.advert_id = $1 ORDER BY ap.created_at, ap.id`,
     [advertId],
   );
@@ -494,6 +618,47 @@ export async function activeApplicantsOf(
   );
 }
 
+/** The active applicants of each of `advertIds` (chance on a list of adverts, in one query). */
+export async function activeApplicantsOfAdverts(
+  db: Db,
+  epci: string,
+  advertIds: readonly string[],
+): Promise<Map<string, ApplicantStanding[]>> {
+  const out = new Map<string, ApplicantStanding[]>(advertIds.map((id) => [id, []]));
+  if (advertIds.length === 0) return out;
+  const rows = await db.query<ApplicantStanding & { advertId: string }>(
+    `WITH g AS (
+       SELECT grid_id, version FROM cotation_grid WHERE epci_code = $1 AND status = 'active' ORDER BY grid_id LIMIT 1
+     )
+     SELECT ap.advert_id AS "advertId", d.sne_number AS "sneNumber", s.total AS score,
+            to_char(d.registered_on, 'YYYY-MM-DD') AS "registeredOn", g.grid_id AS "gridId", g.version AS "gridVersion"
+     FROM application ap
+     JOIN demand d ON d.sne_number = ap.sne_number
+     LEFT JOIN g ON true
+     LEFT JOIN demand_score s ON s.sne_number = d.sne_number AND s.grid_id = g.grid_id AND s.grid_version = g.version
+     WHERE ap.advert_id = ANY($2::text[]) AND ap.status = 'active'`,
+    [epci, advertIds],
+  );
+  for (const { advertId, ...standing } of rows) out.get(advertId)?.push(standing);
+  return out;
+}
+
+/** The applicant's own applications (not withdrawn) to any of `advertIds`: id and status by advert. */
+export async function ownApplicationsOn(
+  db: Db,
+  sneNumber: string,
+  advertIds: readonly string[],
+): Promise<Map<string, { id: string; status: ApplicationStatus }>> {
+  if (advertIds.length === 0) return new Map();
+  const rows = await db.query<{ advertId: string; id: string; status: ApplicationStatus }>(
+    `SELECT advert_id AS "advertId", id, status FROM application
+     WHERE sne_number = $1 AND advert_id = ANY($2::text[]) AND status <> 'withdrawn'
+     ORDER BY created_at, id`,
+    [sneNumber, advertIds],
+  );
+  return new Map(rows.map((r) => [r.advertId, { id: r.id, status: r.status }]));
+}
+
 export async function standingOf(db: Db, epci: string, sneNumber: string): Promise<ApplicantStanding | null> {
   const [row] = await db.query<ApplicantStanding>(`${standingSelect} WHERE d.sne_number = $2`, [
     epci,
@@ -554,5 +719,148 @@ export async function shortlistOf(db: Db, advertId: string): Promise<StoredShort
             to_char(built_on, 'YYYY-MM-DD') AS "builtOn"
      FROM shortlist WHERE advert_id = $1 ORDER BY rank NULLS LAST, sne_number`,
     [advertId],
+  );
+}
+
+/** A vacant home of the stock that has no advert in progress: what a landlord agent may advertise. */
+export interface VacantHome {
+  id: string;
+  epci: string;
+  landlordId: string;
+  landlordName: string;
+  typology: Typology;
+  surfaceM2: number;
+  floor: number;
+  lift: boolean;
+  accessible: boolean;
+  financing: Financing;
+  rentEur: number;
+  chargesEur: number;
+  residenceName: string;
+  commune: string;
+  communeName: string;
+  qpv: string | null;
+}
+
+/** Vacant homes (no household occupies them) without an advert in progress, of a landlord and/or an EPCI. */
+export async function vacantHomes(
+  db: Db,
+  f: { landlordId?: string | null; epci?: string | null; limit?: number },
+): Promise<VacantHome[]> {
+  return db.query<VacantHome>(
+    `SELECT m.id, m.epci_code AS epci, r.landlord_id AS "landlordId", l.name AS "landlordName", m.typology,
+            m.surface_m2::float8 AS "surfaceM2", m.floor, m.lift, m.accessible, m.financing,
+            m.rent_eur::float8 AS "rentEur", m.charges_eur::float8 AS "chargesEur", r.name AS "residenceName",
+            r.commune_code AS commune, co.name AS "communeName", r.qpv_code AS qpv
+     FROM home m
+     JOIN residence r ON r.id = m.residence_id
+     JOIN landlord l ON l.id = r.landlord_id
+     JOIN commune co ON co.code = r.commune_code
+     WHERE ($1::text IS NULL OR r.landlord_id = $1) AND ($2::text IS NULL OR m.epci_code = $2)
+       AND NOT EXISTS (SELECT 1 FROM household h WHERE h.home_id = m.id)
+       AND NOT EXISTS (SELECT 1 FROM advert a WHERE a.home_id = m.id AND a.status IN ('draft', 'published'))
+     ORDER BY co.name, r.name, m.id
+     LIMIT $3`,
+    [f.landlordId ?? null, f.epci ?? null, f.limit ?? 1000],
+  );
+}
+
+// ── Photos ───────────────────────────────────────────────────────────────────────────────────────
+
+export interface NewAdvertPhoto {
+  advertId: string;
+  epci: string;
+  altText: string;
+  contentType: 'image/webp' | 'image/jpeg';
+  image: Uint8Array;
+  width: number;
+  height: number;
+  thumbnail: Uint8Array;
+  thumbnailWidth: number;
+  thumbnailHeight: number;
+  createdBy: string | null;
+}
+
+/** Adds a photo after the advert's last one; returns its id. */
+export async function insertAdvertPhoto(db: Db, p: NewAdvertPhoto): Promise<string> {
+  const id = randomUUID();
+  await db.query(
+    `INSERT INTO advert_photo (id, advert_id, epci_code, position, alt_text, content_type, image, width, height,
+                               thumbnail, thumbnail_width, thumbnail_height, created_by)
+     VALUES ($1, $2, $3, (SELECT COALESCE(max(position), 0) + 1 FROM advert_photo WHERE advert_id = $2),
+             $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      id,
+      p.advertId,
+      p.epci,
+      p.altText,
+      p.contentType,
+      p.image,
+      p.width,
+      p.height,
+      p.thumbnail,
+      p.thumbnailWidth,
+      p.thumbnailHeight,
+      p.createdBy,
+    ],
+  );
+  return id;
+}
+
+export async function advertPhotoIds(db: Db, advertId: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    'SELECT id FROM advert_photo WHERE advert_id = $1 ORDER BY position, id',
+    [advertId],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The bytes of a photo of the advert (`large`: at most 1280 px, `thumb`: at most 400 px). */
+export async function advertPhotoImage(
+  db: Db,
+  advertId: string,
+  photoId: string,
+  size: 'large' | 'thumb',
+): Promise<{ contentType: string; bytes: Uint8Array } | null> {
+  const [row] = await db.query<{ contentType: string; bytes: Uint8Array }>(
+    `SELECT content_type AS "contentType", ${size === 'large' ? 'image' : 'thumbnail'} AS bytes
+     FROM advert_photo WHERE id = $1 AND advert_id = $2`,
+    [photoId, advertId],
+  );
+  return row ?? null;
+}
+
+/** Removes a photo and closes the gap in the order; false when the advert has no such photo. */
+export async function deleteAdvertPhoto(db: Db, advertId: string, photoId: string): Promise<boolean> {
+  const rows = await db.query('DELETE FROM advert_photo WHERE id = $1 AND advert_id = $2 RETURNING id', [
+    photoId,
+    advertId,
+  ]);
+  if (rows.length === 0) return false;
+  await reorderAdvertPhotos(db, advertId, await advertPhotoIds(db, advertId));
+  return true;
+}
+
+/** Sets the order of the advert's photos to `ids` (all of them, each once: checked by the caller). */
+export async function reorderAdvertPhotos(db: Db, advertId: string, ids: readonly string[]): Promise<void> {
+  await db.query(
+    `UPDATE advert_photo p SET position = o.n
+     FROM unnest($2::text[]) WITH ORDINALITY AS o(id, n) WHERE p.id = o.id AND p.advert_id = $1`,
+    [advertId, ids],
+  );
+}
+
+/** The communes with published adverts (for the search form), with how many. */
+export async function advertCommunes(
+  db: Db,
+  epci: string | null,
+): Promise<{ code: string; name: string; adverts: number }[]> {
+  return db.query<{ code: string; name: string; adverts: number }>(
+    `SELECT r.commune_code AS code, co.name, count(*)::int AS adverts
+     FROM advert a JOIN home m ON m.id = a.home_id JOIN residence r ON r.id = m.residence_id
+     JOIN commune co ON co.code = r.commune_code
+     WHERE a.status = 'published' AND ($1::text IS NULL OR a.epci_code = $1)
+     GROUP BY r.commune_code, co.name ORDER BY co.name, r.commune_code`,
+    [epci],
   );
 }

@@ -1,26 +1,38 @@
+import zlib from 'node:zlib';
 import {
   type AdvertView,
   activeApplicantsOf,
+  activeApplicantsOfAdverts,
+  advertCommunes,
+  advertPhotoIds,
+  advertPhotoImage,
   appendAudit,
   applicationsOf,
   applicationsOfAdvert,
   createAdvert,
   createCycle,
   type Db,
+  deleteAdvertPhoto,
+  epciNamed,
+  epcisOfLandlord,
   getAdvert,
   getApplication,
   getCycle,
   homeForAdvert,
+  insertAdvertPhoto,
   insertApplication,
   listAdverts,
   listCycles,
   loadDemands,
   lockAdvert,
+  ownApplicationsOn,
+  reorderAdvertPhotos,
   type StoredApplication,
   shortlistOf,
   standingOf,
   type User,
   updateAdvert,
+  vacantHomes,
   withdrawAdvert,
   withdrawApplication,
 } from '@mosaique/db';
@@ -36,11 +48,16 @@ import {
   DEFAULT_CHANCE_SETTINGS,
   DEFAULT_MAX_ACTIVE_APPLICATIONS,
   ENERGY_LABELS,
+  PHOTO_MAX_BYTES,
+  PHOTO_MAX_PER_ADVERT,
+  photoAltProblems,
 } from '@mosaique/domain/letting';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError, requireRole, requireUser } from '../auth/plugin.ts';
 import { closeCycle } from '../letting/close-cycles.ts';
+import { processPhoto } from '../letting/photos.ts';
+import { notifyAdvertPublished } from '../notifications/queue.ts';
 import { mayServeEpci } from './auth.ts';
 
 /**
@@ -122,23 +139,89 @@ const advertSchema = z.object({
     residenceName: z.string(),
     commune: z.string(),
     communeName: z.string(),
+    iris: z.string(),
     qpv: z.string().nullable(),
     reservationHolderId: z.string(),
     reservationHolderName: z.string(),
   }),
   activeApplications: z.number(),
   applicationsEver: z.number(),
+  /** In display order; images at /adverts/{id}/photos/{photoId}/{large|thumb}. */
+  photos: z.array(
+    z.object({
+      id: z.string(),
+      altText: z.string(),
+      width: z.number(),
+      height: z.number(),
+      thumbnailWidth: z.number(),
+      thumbnailHeight: z.number(),
+    }),
+  ),
   /** For a signed-in applicant only. */
   eligibility: z
     .object({
       eligible: z.boolean().nullable(),
       label: z.enum(['éligible', 'à vérifier', 'non éligible']),
       reasons: z.array(z.string()),
-      checks: z.array(checkSchema),
+      /** Every rule checked: on the advert alone (GET /adverts/{id}); the list gives the reasons only. */
+      checks: z.array(checkSchema).optional(),
     })
     .optional(),
   chance: chanceSchema.optional(),
   myApplicationId: z.string().nullable().optional(),
+  /** The applicant's own application to the advert (not withdrawn), or null. */
+  myApplication: z
+    .object({ id: z.string(), status: z.enum(['active', 'withdrawn', 'shortlisted', 'excluded']) })
+    .nullable()
+    .optional(),
+});
+const advertSummarySchema = z.object({
+  id: z.string(),
+  status: z.enum(['draft', 'published', 'withdrawn', 'closed']),
+  withdrawnReason: z.string().nullable(),
+  landlordName: z.string(),
+  cycle: cycleSchema.pick({
+    id: true,
+    name: true,
+    opensAt: true,
+    closesAt: true,
+    status: true,
+    maxActiveApplications: true,
+  }),
+  home: z.object({
+    id: z.string(),
+    typology: z.number(),
+    surfaceM2: z.number(),
+    floor: z.number(),
+    lift: z.boolean(),
+    rentEur: z.number(),
+    chargesEur: z.number(),
+    commune: z.string(),
+    communeName: z.string(),
+    residenceName: z.string(),
+  }),
+});
+const vacantHomeSchema = z.object({
+  id: z.string(),
+  epci: z.string(),
+  landlordId: z.string(),
+  landlordName: z.string(),
+  typology: z.number(),
+  surfaceM2: z.number(),
+  floor: z.number(),
+  lift: z.boolean(),
+  accessible: z.boolean(),
+  financing: z.string(),
+  rentEur: z.number(),
+  chargesEur: z.number(),
+  residenceName: z.string(),
+  commune: z.string(),
+  communeName: z.string(),
+  qpv: z.string().nullable(),
+});
+const photoParams = z.object({
+  id: z.string().uuid('identifiant invalide'),
+  photoId: z.string().uuid('identifiant de photo invalide'),
 });
 const applicationSchema = z.object({
   id: z.string(),
@@ -150,6 +233,8 @@ const applicationSchema = z.object({
   createdAt: z.string(),
   withdrawnAt: z.string().nullable(),
   chance: chanceSchema.nullable().optional(),
+  /** What was applied to, also once the advert is withdrawn or closed. */
+  advert: advertSummarySchema,
 });
 const shortlistSchema = z.object({
   advertId: z.string(),
@@ -263,12 +348,83 @@ export const lettingRoutes =
       {
         schema: {
           tags: [TAG],
-          summary: 'Les cycles de location choisie d’un EPCI (publics)',
-          querystring: z.object({ epci: z.string().regex(/^\d{9}$/, 'code SIREN de 9 chiffres attendu') }),
-          response: { 200: z.object({ cycles: z.array(cycleSchema) }) },
+          summary:
+            'Les cycles de location choisie d’un EPCI (publics). Sans epci : ceux des EPCI où l’agent intervient (agent de bailleur : les EPCI où son bailleur a des logements ; analyste : son EPCI), listés dans epcis',
+          querystring: z.object({
+            epci: z
+              .string()
+              .regex(/^\d{9}$/, 'code SIREN de 9 chiffres attendu')
+              .optional(),
+          }),
+          response: {
+            200: z.object({
+              cycles: z.array(cycleSchema),
+              /** The EPCIs of the answer: the user's own territories when epci is omitted. */
+              epcis: z.array(z.object({ code: z.string(), name: z.string() })),
+            }),
+            400: errorSchema,
+          },
         },
       },
-      async (request) => ({ cycles: await listCycles(db, request.query.epci) }),
+      async (request) => {
+        const user = request.auth?.user;
+        const asked = request.query.epci;
+        let epcis: { code: string; name: string }[];
+        if (user?.role === 'landlord-agent' && user.landlordId) {
+          const own = await epcisOfLandlord(db, user.landlordId);
+          epcis = asked ? own.filter((e) => e.code === asked) : own;
+          if (asked && epcis.length === 0) {
+            const named = await epciNamed(db, asked);
+            epcis = named ? [named] : [];
+          }
+        } else {
+          const code = asked ?? (user?.role === 'epci-analyst' ? user.epciCode : null);
+          if (!code) throw new HttpError(400, 'paramètre epci requis (code SIREN de 9 chiffres de l’EPCI)');
+          const named = await epciNamed(db, code);
+          epcis = named ? [named] : [];
+        }
+        return { cycles: await listCycles(db, asked ? [asked] : epcis.map((e) => e.code)), epcis };
+      },
+    );
+
+    app.get(
+      '/vacant-homes',
+      {
+        schema: {
+          tags: [TAG],
+          summary:
+            'Les logements vacants sans annonce en cours, que l’on peut publier : agent de bailleur, ceux de son bailleur ; analyste, ceux de son EPCI ; administrateur, tous',
+          querystring: z.object({
+            landlordId: z.string().trim().min(1).max(100).optional(),
+            epci: z
+              .string()
+              .regex(/^\d{9}$/, 'code SIREN de 9 chiffres attendu')
+              .optional(),
+          }),
+          response: {
+            200: z.object({ homes: z.array(vacantHomeSchema) }),
+            401: errorSchema,
+            403: errorSchema,
+          },
+        },
+      },
+      async (request) => {
+        const { user } = requireRole(request, 'landlord-agent', 'epci-analyst', 'admin');
+        const q = request.query;
+        if (user.role === 'landlord-agent') {
+          if (q.landlordId && q.landlordId !== user.landlordId)
+            throw new HttpError(403, 'vous ne voyez que les logements de votre bailleur');
+          return { homes: await vacantHomes(db, { landlordId: user.landlordId, epci: q.epci ?? null }) };
+        }
+        if (user.role === 'epci-analyst') {
+          if (!user.epciCode || (q.epci && q.epci !== user.epciCode))
+            throw new HttpError(403, 'vous ne voyez que les logements de votre EPCI');
+          return {
+            homes: await vacantHomes(db, { landlordId: q.landlordId ?? null, epci: user.epciCode }),
+          };
+        }
+        return { homes: await vacantHomes(db, { landlordId: q.landlordId ?? null, epci: q.epci ?? null }) };
+      },
     );
 
     app.post(
@@ -356,6 +512,16 @@ export const lettingRoutes =
     app.get(
       '/adverts',
       {
+        // The busiest answer: brotli at its fastest level (≈ 1 ms instead of ≈ 5 ms for 50 adverts at
+        // level 4, for a few per cent more bytes), so that compressing does not hold the event loop.
+        compress: {
+          encodings: ['br', 'gzip'],
+          brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } },
+          zlibOptions: { level: 1 },
+        },
+        // The answer is built here from typed rows (AdvertView, no other key): it is written as is,
+        // without re-checking every advert against the zod schema (which documents it).
+        serializerCompiler: () => (data) => JSON.stringify(data),
         schema: {
           tags: [TAG],
           summary:
@@ -381,8 +547,17 @@ export const lettingRoutes =
             status: csv(z.enum(['draft', 'published', 'withdrawn', 'closed'])).optional(),
             cycleId: z.string().uuid().optional(),
             eligibleOnly: boolParam.optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+            offset: z.coerce.number().int().min(0).max(100_000).default(0),
           }),
-          response: { 200: z.object({ adverts: z.array(advertSchema) }), 400: errorSchema },
+          response: {
+            200: z.object({
+              adverts: z.array(advertSchema),
+              /** The offset of the next page, or null when this one is the last. */
+              nextOffset: z.number().nullable(),
+            }),
+            400: errorSchema,
+          },
         },
       },
       async (request) => {
@@ -409,14 +584,65 @@ export const lettingRoutes =
           lift: q.lift,
           maxFloorWithoutLift: q.maxFloorWithoutLift,
           cycleId: q.cycleId,
+          limit: q.limit,
+          offset: q.offset,
         });
+        // Counted before eligibility is judged: the next page starts after the rows read here.
+        const nextOffset = adverts.length === q.limit ? q.offset + q.limit : null;
         const visible = user?.role === 'admin' ? adverts : adverts.filter((a) => seesAdvert(user, a));
-        if (!demand) return { adverts: visible };
+        if (!demand) return { adverts: visible, nextOffset };
         const date = today();
-        const judged = visible.map((a) => ({ ...a, eligibility: judge(demand, a, date) }));
+        const judged = visible.map((a) => {
+          const { checks: _checks, ...eligibility } = judge(demand, a, date);
+          return { ...a, eligibility };
+        });
         const eligibleOnly = q.eligibleOnly ?? true;
-        return { adverts: eligibleOnly ? judged.filter((a) => a.eligibility.eligible !== false) : judged };
+        const listed = eligibleOnly ? judged.filter((a) => a.eligibility.eligible !== false) : judged;
+        // Chance and own application for the whole list in two queries (not one request per advert).
+        const ids = listed.map((a) => a.id);
+        const open = listed.filter((a) => a.status === 'published').map((a) => a.id);
+        const [me, applicants, mine] = await Promise.all([
+          standingOf(db, demand.epci, demand.sneNumber),
+          activeApplicantsOfAdverts(db, demand.epci, open),
+          ownApplicationsOn(db, demand.sneNumber, ids),
+        ]);
+        return {
+          adverts: listed.map((a) => {
+            const others = applicants.get(a.id);
+            const own = mine.get(a.id) ?? null;
+            return {
+              ...a,
+              ...(me && others ? { chance: chanceOf(me, others, chanceSettings) } : {}),
+              myApplicationId: own?.id ?? null,
+              myApplication: own,
+            };
+          }),
+          nextOffset,
+        };
       },
+    );
+
+    app.get(
+      '/advert-communes',
+      {
+        schema: {
+          tags: [TAG],
+          summary: 'Les communes qui ont des annonces publiées, avec leur nombre (formulaire de recherche)',
+          querystring: z.object({
+            epci: z
+              .string()
+              .regex(/^\d{9}$/, 'code SIREN de 9 chiffres attendu')
+              .optional(),
+          }),
+          response: {
+            200: z.object({
+              communes: z.array(z.object({ code: z.string(), name: z.string(), adverts: z.number() })),
+            }),
+            400: errorSchema,
+          },
+        },
+      },
+      async (request) => ({ communes: await advertCommunes(db, request.query.epci ?? null) }),
     );
 
     app.get(
@@ -436,9 +662,7 @@ export const lettingRoutes =
         if (user?.role !== 'applicant' || !user.sneNumber) return advert;
         const demand = await demandOf(db, user.sneNumber);
         if (!demand) return advert;
-        const mine = (await applicationsOf(db, user.sneNumber)).find(
-          (a) => a.advertId === advert.id && a.status !== 'withdrawn',
-        );
+        const mine = (await ownApplicationsOn(db, user.sneNumber, [advert.id])).get(advert.id) ?? null;
         const chance =
           advert.status === 'published' ? await chanceFor(advert.epci, advert.id, user.sneNumber) : null;
         return {
@@ -446,6 +670,7 @@ export const lettingRoutes =
           eligibility: judge(demand, advert, today()),
           ...(chance ? { chance } : {}),
           myApplicationId: mine?.id ?? null,
+          myApplication: mine,
         };
       },
     );
@@ -515,6 +740,7 @@ export const lettingRoutes =
             epciCode: home.epci,
             details: { homeId: home.id, cycleId: cycle.id },
           });
+          if (body.publish) await notifyAdvertPublished(tx, created, now());
           return created;
         });
         return reply.status(201).send((await getAdvert(db, id))!);
@@ -584,6 +810,7 @@ export const lettingRoutes =
             epciCode: advert.epci,
             details: { fields: Object.keys(body) },
           });
+          if (publish && advert.status === 'draft') await notifyAdvertPublished(tx, advert.id, now());
         });
         return (await getAdvert(db, advert.id))!;
       },
@@ -630,6 +857,205 @@ export const lettingRoutes =
           });
         });
         return (await getAdvert(db, advert.id))!;
+      },
+    );
+
+    // ── Photos ─────────────────────────────────────────────────────────────────────────────────
+    /** The advert if the user is an agent of its landlord (else 404 or 403). */
+    async function ownAdvert(user: User, advertId: string) {
+      const advert = await advertOr404(advertId, user);
+      if (user.role !== 'landlord-agent' || advert.landlordId !== user.landlordId)
+        throw new HttpError(403, 'cette annonce n’est pas celle de votre bailleur');
+      return advert;
+    }
+    /** In the transaction: locks the advert and checks that it may still change (no application yet). */
+    async function lockEditable(tx: Db, advert: AdvertView) {
+      const locked = (await lockAdvert(tx, advert.id))!;
+      if (!advertEditable(locked.status, locked.applicationsEver))
+        throw new HttpError(
+          409,
+          locked.applicationsEver > 0
+            ? 'des candidatures existent : les photos de l’annonce ne peuvent plus changer'
+            : 'cette annonce est retirée ou close',
+        );
+      return advert;
+    }
+
+    app.post(
+      '/adverts/:id/photos',
+      {
+        bodyLimit: Math.ceil((PHOTO_MAX_BYTES * 4) / 3) + 4096,
+        schema: {
+          tags: [TAG],
+          summary:
+            'Ajoute une photo à une annonce de votre bailleur (tant que personne n’a candidaté) : image JPEG, PNG ou WebP encodée en base64 (10 Mo au plus, 200 à 12 000 pixels de côté), texte alternatif obligatoire. Elle est redimensionnée (1 280 et 400 pixels au plus), réencodée en WebP et débarrassée de toutes ses métadonnées (EXIF, position GPS)',
+          params: idParams,
+          body: z.object({
+            altText: z.string().max(1000).optional(),
+            imageBase64: z
+              .string()
+              .min(1, 'image (imageBase64) requise')
+              .max(Math.ceil((PHOTO_MAX_BYTES * 4) / 3) + 4, 'la photo (image) dépasse 10 Mo')
+              .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'image (imageBase64) : base64 attendu'),
+          }),
+          response: {
+            201: advertSchema,
+            400: errorSchema,
+            401: errorSchema,
+            403: errorSchema,
+            404: errorSchema,
+            409: errorSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { user } = requireRole(request, 'landlord-agent');
+        // Ownership first: nobody else gets an image decoded.
+        const advert = await ownAdvert(user, request.params.id);
+        const altProblems = photoAltProblems(request.body.altText);
+        if (altProblems.length)
+          return reply.status(400).send({ error: 'photo invalide', details: altProblems });
+        const processed = await processPhoto(Buffer.from(request.body.imageBase64, 'base64'));
+        if (!processed.ok)
+          return reply.status(400).send({ error: 'photo invalide', details: processed.problems });
+        await db.transaction(async (tx) => {
+          await lockEditable(tx, advert);
+          const count = (await advertPhotoIds(tx, advert.id)).length;
+          if (count >= PHOTO_MAX_PER_ADVERT)
+            throw new HttpError(409, `une annonce compte au plus ${PHOTO_MAX_PER_ADVERT} photos`);
+          const photoId = await insertAdvertPhoto(tx, {
+            advertId: advert.id,
+            epci: advert.epci,
+            altText: request.body.altText!.trim(),
+            ...processed.photo,
+            createdBy: user.id,
+          });
+          await appendAudit(tx, {
+            actorUserId: user.id,
+            actorRole: user.role,
+            action: 'advert.photo.add',
+            entity: 'advert',
+            entityId: advert.id,
+            epciCode: advert.epci,
+            details: { photoId, width: processed.photo.width, height: processed.photo.height },
+          });
+        });
+        return reply.status(201).send((await getAdvert(db, advert.id))!);
+      },
+    );
+
+    app.get(
+      '/adverts/:id/photos/:photoId/:size',
+      {
+        schema: {
+          tags: [TAG],
+          summary:
+            'L’image d’une photo d’annonce (large : 1 280 pixels au plus ; thumb : 400 pixels au plus), en WebP, visible de qui voit l’annonce',
+          params: photoParams.extend({ size: z.enum(['large', 'thumb']) }),
+        },
+      },
+      async (request, reply) => {
+        const user = request.auth?.user;
+        const advert = await advertOr404(request.params.id, user);
+        const image = await advertPhotoImage(db, advert.id, request.params.photoId, request.params.size);
+        if (!image) throw new HttpError(404, 'photo introuvable');
+        const etag = `"${request.params.photoId}-${request.params.size}"`;
+        // A photo id never changes content; a published advert's photos are public.
+        const publicAdvert = advert.status === 'published' || advert.status === 'closed';
+        reply
+          .header('content-type', image.contentType)
+          .header('etag', etag)
+          .header('x-content-type-options', 'nosniff')
+          .header(
+            'cache-control',
+            publicAdvert ? 'public, max-age=86400, stale-while-revalidate=604800' : 'private, no-cache',
+          );
+        if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+        return reply.send(Buffer.from(image.bytes));
+      },
+    );
+
+    app.delete(
+      '/adverts/:id/photos/:photoId',
+      {
+        schema: {
+          tags: [TAG],
+          summary: 'Retire une photo d’une annonce de votre bailleur (tant que personne n’a candidaté)',
+          params: photoParams,
+          response: {
+            200: advertSchema,
+            401: errorSchema,
+            403: errorSchema,
+            404: errorSchema,
+            409: errorSchema,
+          },
+        },
+      },
+      async (request) => {
+        const { user } = requireRole(request, 'landlord-agent');
+        const a = await ownAdvert(user, request.params.id);
+        await db.transaction(async (tx) => {
+          await lockEditable(tx, a);
+          if (!(await deleteAdvertPhoto(tx, a.id, request.params.photoId)))
+            throw new HttpError(404, 'photo introuvable');
+          await appendAudit(tx, {
+            actorUserId: user.id,
+            actorRole: user.role,
+            action: 'advert.photo.remove',
+            entity: 'advert',
+            entityId: a.id,
+            epciCode: a.epci,
+            details: { photoId: request.params.photoId },
+          });
+        });
+        return (await getAdvert(db, a.id))!;
+      },
+    );
+
+    app.put(
+      '/adverts/:id/photos/order',
+      {
+        schema: {
+          tags: [TAG],
+          summary:
+            'Fixe l’ordre des photos d’une annonce de votre bailleur (toutes, chacune une fois), tant que personne n’a candidaté',
+          params: idParams,
+          body: z.object({ photoIds: z.array(z.string().uuid()).max(PHOTO_MAX_PER_ADVERT) }),
+          response: {
+            200: advertSchema,
+            400: errorSchema,
+            401: errorSchema,
+            403: errorSchema,
+            404: errorSchema,
+            409: errorSchema,
+          },
+        },
+      },
+      async (request) => {
+        const { user } = requireRole(request, 'landlord-agent');
+        const a = await ownAdvert(user, request.params.id);
+        await db.transaction(async (tx) => {
+          await lockEditable(tx, a);
+          const current = await advertPhotoIds(tx, a.id);
+          const asked = request.body.photoIds;
+          if (
+            asked.length !== current.length ||
+            new Set(asked).size !== asked.length ||
+            asked.some((id) => !current.includes(id))
+          )
+            throw new HttpError(400, 'photoIds doit donner chaque photo de l’annonce une fois');
+          await reorderAdvertPhotos(tx, a.id, asked);
+          await appendAudit(tx, {
+            actorUserId: user.id,
+            actorRole: user.role,
+            action: 'advert.photo.reorder',
+            entity: 'advert',
+            entityId: a.id,
+            epciCode: a.epci,
+            details: { photoIds: asked },
+          });
+        });
+        return (await getAdvert(db, a.id))!;
       },
     );
 
@@ -893,5 +1319,6 @@ function publicApplication(a: StoredApplication) {
     assisted: a.assisted,
     createdAt: a.createdAt,
     withdrawnAt: a.withdrawnAt,
+    advert: a.advert,
   };
 }

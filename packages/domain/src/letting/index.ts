@@ -1,4 +1,5 @@
 export * from './advert.ts';
 export * from './chance.ts';
+export * from './photo.ts';
 export * from './shortlist.ts';
 export * from './types.ts';

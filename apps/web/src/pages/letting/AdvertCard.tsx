@@ -23,10 +23,17 @@ export function AdvertCard({
   const applied = Boolean(advert.myApplicationId);
   const open = advert.status === 'published' && advert.cycle.status === 'open';
   return (
-    <article className="card letting-advert" aria-labelledby={titleId} data-testid="advert-card">
+    <article
+      className="card letting-advert"
+      aria-labelledby={titleId}
+      data-testid="advert-card"
+      id={`annonce-${advert.id}`}
+      tabIndex={-1}
+    >
       <h3 id={titleId}>
         T{h.typology} de {formatInteger(h.surfaceM2)} m² à {h.communeName}
       </h3>
+      <AdvertPhotos advert={advert} />
       <p className="letting-rent">
         <strong>{formatEuros(h.rentEur + h.chargesEur)} par mois</strong>{' '}
         <span className="muted">
@@ -117,5 +124,29 @@ export function AdvertCard({
         </div>
       )}
     </article>
+  );
+}
+
+/** The advert's photos as thumbnails, each a link to the larger image; the alternative text is the landlord's. */
+export function AdvertPhotos({ advert }: { advert: Pick<Advert, 'id' | 'photos'> }) {
+  if (!advert.photos?.length) return null;
+  return (
+    <ul className="letting-photos" aria-label="Photos du logement">
+      {advert.photos.map((p) => (
+        <li key={p.id}>
+          <a href={`/api/v1/adverts/${advert.id}/photos/${p.id}/large`}>
+            <img
+              src={`/api/v1/adverts/${advert.id}/photos/${p.id}/thumb`}
+              alt={p.altText}
+              width={p.thumbnailWidth}
+              height={p.thumbnailHeight}
+              loading="lazy"
+              decoding="async"
+              data-testid="advert-photo"
+            />
+          </a>
+        </li>
+      ))}
+    </ul>
   );
 }

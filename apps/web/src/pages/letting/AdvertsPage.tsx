@@ -1,18 +1,25 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
-import { getJson, sendJson } from '../../api.ts';
+import { DEMO_EPCI, getJson, sendJson } from '../../api.ts';
 import { Link } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
+import { AdvertAlert } from '../notifications/AdvertAlert.tsx';
 import { AdvertCard } from './AdvertCard.tsx';
+import { AdvertsMap } from './AdvertsMap.tsx';
 import { type AdvertFilters, advertQuery, filtersFromQuery, rentProblem } from './letting-lib.ts';
 import type { Advert } from './types.ts';
 import { NoticeBox, useNotice } from './ui.tsx';
 
-/** Fetches at most `limit` promises at a time. */
-async function inBatches<T, R>(items: T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += limit)
-    out.push(...(await Promise.all(items.slice(i, i + limit).map(run))));
-  return out;
+type View = 'liste' | 'carte';
+const PAGE = 50;
+const MAX_LISTED = 200;
+const viewFromQuery = (search: string): View =>
+  new URLSearchParams(search).get('vue') === 'carte' ? 'carte' : 'liste';
+/** The page's address for these filters and view (kept so that it can be bookmarked and shared). */
+function pageQuery(filters: AdvertFilters, view: View): string {
+  const query = new URLSearchParams(advertQuery(filters));
+  if (view === 'carte') query.set('vue', 'carte');
+  const text = query.toString();
+  return `${window.location.pathname}${text ? `?${text}` : ''}`;
 }
 
 /**
@@ -25,6 +32,9 @@ export function AdvertsPage() {
   const applicant = session?.user.role === 'applicant';
   const [filters, setFilters] = useState<AdvertFilters>(() => filtersFromQuery(window.location.search));
   const [draft, setDraft] = useState<AdvertFilters>(filters);
+  const [view, setView] = useState<View>(() => viewFromQuery(window.location.search));
+  /** The advert opened from the map. */
+  const [opened, setOpened] = useState<string | null>(null);
   const [adverts, setAdverts] = useState<Advert[] | null>(null);
   const [communes, setCommunes] = useState<{ code: string; name: string }[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -33,37 +43,31 @@ export function AdvertsPage() {
   const { notice, ref, success, failure, clear } = useNotice();
   const ids = useId();
 
-  // Communes offered in the filter: those of the published adverts.
+  // Communes offered in the filter: those with published adverts.
   useEffect(() => {
-    if (session === undefined) return;
-    getJson<{ adverts: Advert[] }>(`/adverts${applicant ? '?eligibleOnly=false' : ''}`)
-      .then((r) => {
-        const byCode = new Map(r.adverts.map((a) => [a.home.commune, a.home.communeName]));
-        setCommunes(
-          [...byCode]
-            .map(([code, name]) => ({ code, name }))
-            .sort((a, b) => a.name.localeCompare(b.name, 'fr')),
-        );
-      })
+    getJson<{ communes: { code: string; name: string }[] }>('/advert-communes')
+      .then((r) => setCommunes(r.communes))
       .catch(() => {});
-  }, [session, applicant]);
+  }, []);
 
+  // One request: for an applicant, the list carries their chance and application on each advert.
+  // « Afficher plus » asks for more at once (PAGE more each time, up to MAX_LISTED).
+  const [pages, setPages] = useState(1);
+  const [more, setMore] = useState(false);
   const load = useCallback(async () => {
     const query = advertQuery(filters);
-    const list = (await getJson<{ adverts: Advert[] }>(`/adverts${query ? `?${query}` : ''}`)).adverts;
-    if (!applicant) return list;
-    // Chance and own application are given advert by advert.
-    return inBatches(list, 6, async (a) => {
-      const detail = await getJson<Advert>(`/adverts/${a.id}`).catch(() => a);
-      return { ...a, chance: detail.chance, myApplicationId: detail.myApplicationId ?? null } as Advert;
-    });
-  }, [filters, applicant]);
+    const limit = `limit=${Math.min(MAX_LISTED, pages * PAGE)}`;
+    return getJson<{ adverts: Advert[]; nextOffset: number | null }>(
+      `/adverts?${query ? `${query}&` : ''}${limit}`,
+    );
+  }, [filters, pages]);
 
   const reload = useCallback(() => {
     if (session === undefined) return Promise.resolve();
     return load()
-      .then((list) => {
-        setAdverts(list);
+      .then((r) => {
+        setAdverts(r.adverts);
+        setMore(r.nextOffset !== null);
         setLoadError(null);
       })
       .catch((e: Error) => setLoadError(e.message));
@@ -81,9 +85,10 @@ export function AdvertsPage() {
       document.getElementById(`${ids}-rent`)?.focus();
       return;
     }
-    const query = advertQuery(draft);
-    window.history.replaceState(null, '', `${window.location.pathname}${query ? `?${query}` : ''}`);
+    window.history.replaceState(null, '', pageQuery(draft, view));
     clear();
+    setOpened(null);
+    setPages(1);
     setAdverts(null);
     setFilters(draft);
   };
@@ -118,6 +123,28 @@ export function AdvertsPage() {
     }
   };
 
+  const switchView = (next: View) => {
+    setView(next);
+    setOpened(null);
+    window.history.replaceState(null, '', pageQuery(filters, next));
+  };
+
+  const openFromMap = (advert: Advert) => {
+    setOpened(advert.id);
+    requestAnimationFrame(() => document.getElementById(`annonce-${advert.id}`)?.focus());
+  };
+  const openedAdvert = adverts?.find((a) => a.id === opened) ?? null;
+  const card = (a: Advert) => (
+    <AdvertCard
+      key={a.id}
+      advert={a}
+      applicant={applicant}
+      busy={busy}
+      onApply={(x) => void apply(x)}
+      onWithdraw={(x) => void withdraw(x)}
+    />
+  );
+
   const toggle = <T,>(list: T[], item: T, on: boolean) =>
     on ? [...list, item] : list.filter((x) => x !== item);
 
@@ -127,6 +154,10 @@ export function AdvertsPage() {
       <p className="lead">
         Les logements sociaux vacants publiés par les bailleurs : chacun choisit ceux auxquels il candidate. À
         la clôture du cycle, les candidats éligibles sont classés par cotation puis ancienneté de la demande.
+      </p>
+      <p>
+        <Link href="/resultats-attributions">Résultats des attributions passées</Link> : combien de candidats,
+        quelle note et quelle ancienneté pour le ménage logé.
       </p>
       {session === null && (
         <p>
@@ -230,6 +261,7 @@ export function AdvertsPage() {
           Filtrer
         </button>
       </form>
+      <AdvertAlert filters={filters} />
       <NoticeBox notice={notice} noticeRef={ref} testId="letting-notice" />
       {loadError && (
         <p className="error" role="alert">
@@ -243,7 +275,7 @@ export function AdvertsPage() {
             ? 'Chargement…'
             : adverts.length === 0
               ? 'Aucune annonce ne correspond à ces critères.'
-              : `${adverts.length} annonce${adverts.length > 1 ? 's' : ''}${applicant && !filters.includeIneligible ? ' auxquelles vous êtes éligible' : ''}.`}
+              : `${adverts.length}${more ? ' premières' : ''} annonce${adverts.length > 1 ? 's' : ''}${applicant && !filters.includeIneligible ? ' auxquelles vous êtes éligible' : ''}.`}
         </p>
         {applicant && adverts && adverts.length > 0 && (
           <div className="letting-refresh">
@@ -256,18 +288,56 @@ export function AdvertsPage() {
             </button>
           </div>
         )}
-        <div className="letting-list">
-          {adverts?.map((a) => (
-            <AdvertCard
-              key={a.id}
-              advert={a}
-              applicant={applicant}
-              busy={busy}
-              onApply={(x) => void apply(x)}
-              onWithdraw={(x) => void withdraw(x)}
-            />
-          ))}
-        </div>
+        <fieldset className="letting-view-switch">
+          <legend>Affichage</legend>
+          <button
+            type="button"
+            className="button-secondary"
+            aria-pressed={view === 'liste'}
+            onClick={() => switchView('liste')}
+          >
+            Liste
+          </button>
+          <button
+            type="button"
+            className="button-secondary"
+            aria-pressed={view === 'carte'}
+            onClick={() => switchView('carte')}
+          >
+            Carte
+          </button>
+        </fieldset>
+        {view === 'liste' ? (
+          <div className="letting-list">{adverts?.map(card)}</div>
+        ) : (
+          adverts && (
+            <>
+              <AdvertsMap
+                epci={adverts[0]?.epci ?? session?.user.epciCode ?? DEMO_EPCI}
+                adverts={adverts}
+                onOpen={openFromMap}
+              />
+              {openedAdvert && (
+                <div className="letting-list letting-opened" data-testid="opened-advert">
+                  {card(openedAdvert)}
+                </div>
+              )}
+            </>
+          )
+        )}
+        {more && (
+          <p className="letting-more">
+            {pages * PAGE < MAX_LISTED ? (
+              <button type="button" className="button-secondary" onClick={() => setPages((n) => n + 1)}>
+                Afficher plus d’annonces
+              </button>
+            ) : (
+              <span className="hint">
+                D’autres annonces correspondent : précisez les filtres (commune, typologie, loyer).
+              </span>
+            )}
+          </p>
+        )}
       </section>
     </>
   );

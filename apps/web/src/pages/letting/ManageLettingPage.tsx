@@ -1,8 +1,10 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
-import { DEMO_EPCI, getJson, sendJson } from '../../api.ts';
+import { getJson, sendJson } from '../../api.ts';
 import { formatEuros, formatInteger } from '../../lib/format.ts';
 import { Link } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
+import { AdvertPhotos } from './AdvertCard.tsx';
+import { AdvertPhotosEditor, PhotoFields, photoFormProblems, uploadPhoto } from './AdvertPhotosEditor.tsx';
 import {
   ADVERT_STATUS,
   advertEditable,
@@ -15,7 +17,7 @@ import {
   toLocalInput,
 } from './letting-lib.ts';
 import { type ApplicationRow, ApplicationsTable, loadApplications } from './MyApplicationsPage.tsx';
-import type { Advert, Application, Cycle, ShortlistEntry } from './types.ts';
+import type { Advert, Application, Cycle, ShortlistEntry, VacantHome } from './types.ts';
 import { NoticeBox, useNotice } from './ui.tsx';
 
 type Notify = ReturnType<typeof useNotice>;
@@ -29,7 +31,8 @@ export function ManageLettingPage() {
   const role = session?.user.role;
   const landlord = role === 'landlord-agent';
   const agent = landlord || role === 'epci-analyst';
-  const epci = session?.user.epciCode ?? DEMO_EPCI;
+  /** The EPCIs where the agent works (a landlord's: where it has homes), from GET /letting-cycles. */
+  const [epcis, setEpcis] = useState<{ code: string; name: string }[]>([]);
   const [cycles, setCycles] = useState<Cycle[] | null>(null);
   const [adverts, setAdverts] = useState<Advert[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -39,16 +42,17 @@ export function ManageLettingPage() {
   const reload = useCallback(async () => {
     try {
       const [c, a] = await Promise.all([
-        getJson<{ cycles: Cycle[] }>(`/letting-cycles?epci=${epci}`),
-        getJson<{ adverts: Advert[] }>('/adverts?status=draft,published,withdrawn,closed'),
+        getJson<{ cycles: Cycle[]; epcis: { code: string; name: string }[] }>('/letting-cycles'),
+        getJson<{ adverts: Advert[] }>('/adverts?status=draft,published,withdrawn,closed&limit=200'),
       ]);
       setCycles(c.cycles);
+      setEpcis(c.epcis);
       setAdverts(a.adverts);
       setLoadError(null);
     } catch (e) {
       setLoadError((e as Error).message);
     }
-  }, [epci]);
+  }, []);
   useEffect(() => {
     if (agent) void reload();
   }, [agent, reload]);
@@ -89,13 +93,21 @@ export function ManageLettingPage() {
       <CyclesSection
         cycles={myCycles}
         loaded={cycles !== null}
-        epci={epci}
+        epcis={epcis}
         csrf={csrf}
         closable={(c) => c.status === 'open' && (!landlord || c.landlordId === session.user.landlordId)}
         notify={notify}
         onChange={reload}
       />
-      {landlord && <NewAdvertSection cycles={openCycles} csrf={csrf} notify={notify} onChange={reload} />}
+      {landlord && (
+        <NewAdvertSection
+          cycles={openCycles}
+          csrf={csrf}
+          notify={notify}
+          onChange={reload}
+          reloadKey={adverts}
+        />
+      )}
       <AdvertsSection
         adverts={adverts}
         onSelect={(id) => {
@@ -122,7 +134,7 @@ export function ManageLettingPage() {
 function CyclesSection({
   cycles,
   loaded,
-  epci,
+  epcis,
   csrf,
   closable,
   notify,
@@ -130,7 +142,7 @@ function CyclesSection({
 }: {
   cycles: Cycle[];
   loaded: boolean;
-  epci: string;
+  epcis: { code: string; name: string }[];
   csrf: string;
   closable: (c: Cycle) => boolean;
   notify: Notify;
@@ -149,6 +161,8 @@ function CyclesSection({
   });
   const [problems, setProblems] = useState<ReturnType<typeof cycleFormProblems>>({});
   const [busy, setBusy] = useState(false);
+  const [chosenEpci, setChosenEpci] = useState('');
+  const epci = epcis.some((e) => e.code === chosenEpci) ? chosenEpci : (epcis[0]?.code ?? '');
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -281,6 +295,20 @@ function CyclesSection({
       )}
       <form className="form card" onSubmit={create} noValidate aria-labelledby={`${ids}-new`}>
         <h3 id={`${ids}-new`}>Ouvrir un cycle</h3>
+        {epcis.length > 1 ? (
+          <div className="field">
+            <label htmlFor={`${ids}-epci`}>Territoire (EPCI)</label>
+            <select id={`${ids}-epci`} value={epci} onChange={(e) => setChosenEpci(e.target.value)}>
+              {epcis.map((e) => (
+                <option key={e.code} value={e.code}>
+                  {e.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : (
+          epcis[0] && <p className="hint">Territoire : {epcis[0].name}</p>
+        )}
         <div className="field">
           <label htmlFor={`${ids}-name`}>Nom du cycle</label>
           <input {...field('name')} maxLength={200} />
@@ -369,55 +397,87 @@ function NewAdvertSection({
   csrf,
   notify,
   onChange,
+  reloadKey,
 }: {
   cycles: Cycle[];
   csrf: string;
   notify: Notify;
   onChange: () => Promise<void>;
+  /** Changes when the adverts change: the vacant homes are read again. */
+  reloadKey: unknown;
 }) {
   const ids = useId();
+  const [homes, setHomes] = useState<VacantHome[] | null>(null);
   const [homeId, setHomeId] = useState('');
   const [cycleId, setCycleId] = useState('');
   const [description, setDescription] = useState('');
   const [energyLabel, setEnergyLabel] = useState('');
   const [publish, setPublish] = useState(false);
-  const [problems, setProblems] = useState<{ home?: string; cycle?: string; description?: string }>({});
+  const [photo, setPhoto] = useState<File | null>(null);
+  const [alt, setAlt] = useState('');
+  const [formKey, setFormKey] = useState(0);
+  const [problems, setProblems] = useState<{
+    home?: string;
+    cycle?: string;
+    description?: string;
+    photo?: string;
+    alt?: string;
+  }>({});
   const [busy, setBusy] = useState(false);
   const chosenCycle = cycles.some((c) => c.id === cycleId) ? cycleId : (cycles[0]?.id ?? '');
+  const cycleEpci = cycles.find((c) => c.id === chosenCycle)?.epci;
+  const offered = (homes ?? []).filter((h) => !cycleEpci || h.epci === cycleEpci);
+
+  useEffect(() => {
+    void reloadKey;
+    getJson<{ homes: VacantHome[] }>('/vacant-homes')
+      .then((r) => setHomes(r.homes))
+      .catch(() => setHomes([]));
+  }, [reloadKey]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const found: typeof problems = {};
-    if (!homeId.trim()) found.home = 'Indiquez l’identifiant du logement vacant.';
+    if (!offered.some((h) => h.id === homeId)) found.home = 'Choisissez le logement vacant à proposer.';
     if (!chosenCycle) found.cycle = 'Ouvrez d’abord un cycle de location.';
     const d = descriptionProblem(description);
     if (d) found.description = d;
+    Object.assign(found, photoFormProblems(photo, alt, false));
     setProblems(found);
-    const first = found.home ? 'home' : found.cycle ? 'cycle' : found.description ? 'description' : null;
+    const first = (['home', 'cycle', 'description', 'photo', 'alt'] as const).find((k) => found[k]);
     if (first) {
       document.getElementById(`${ids}-${first}`)?.focus();
       return;
     }
     setBusy(true);
     try {
-      const advert = await sendJson<Advert>(
+      // With a photo, the advert is published once the photo is in (applicants see both at once).
+      let advert = await sendJson<Advert>(
         'POST',
         '/adverts',
         {
-          homeId: homeId.trim(),
+          homeId,
           cycleId: chosenCycle,
           description: description.trim(),
           energyLabel: energyLabel || null,
-          publish,
+          publish: publish && !photo,
         },
         csrf,
       );
+      if (photo) {
+        advert = await uploadPhoto(advert.id, photo, alt, csrf);
+        if (publish)
+          advert = await sendJson<Advert>('PATCH', `/adverts/${advert.id}`, { publish: true }, csrf);
+      }
       await onChange();
       setHomeId('');
       setDescription('');
       setEnergyLabel('');
+      setPhoto(null);
+      setAlt('');
+      setFormKey((k) => k + 1);
       notify.success(
-        `Annonce ${publish ? 'publiée' : 'enregistrée comme brouillon'} : T${advert.home.typology} à ${advert.home.communeName} (logement ${advert.home.id}).`,
+        `Annonce ${publish ? 'publiée' : 'enregistrée comme brouillon'} : T${advert.home.typology} à ${advert.home.communeName} (logement ${advert.home.id})${photo ? ', avec sa photo' : ''}.`,
       );
     } catch (e) {
       notify.failure(e);
@@ -429,31 +489,12 @@ function NewAdvertSection({
   return (
     <section aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>Nouvelle annonce</h2>
-      <form className="form card" onSubmit={submit} noValidate>
+      <form className="form card" onSubmit={submit} noValidate key={formKey}>
         <p className="hint">
           Le loyer, les charges, la typologie, la surface, l’étage, l’ascenseur, l’accessibilité, le
           financement, la commune, le QPV et le réservataire sont repris du logement : l’annonce ne les
           recopie pas.
         </p>
-        <div className="field">
-          <label htmlFor={`${ids}-home`}>Identifiant du logement vacant</label>
-          <p className="hint" id={`${ids}-home-hint`}>
-            Par exemple home-000677 (identifiant du patrimoine).
-          </p>
-          <input
-            id={`${ids}-home`}
-            value={homeId}
-            maxLength={100}
-            aria-invalid={problems.home ? true : undefined}
-            aria-describedby={`${ids}-home-hint${problems.home ? ` ${ids}-home-error` : ''}`}
-            onChange={(e) => setHomeId(e.target.value)}
-          />
-          {problems.home && (
-            <p className="field-error" id={`${ids}-home-error`}>
-              {problems.home}
-            </p>
-          )}
-        </div>
         <div className="field">
           <label htmlFor={`${ids}-cycle`}>Cycle de location</label>
           <select
@@ -476,6 +517,38 @@ function NewAdvertSection({
             </p>
           )}
         </div>
+        <div className="field">
+          <label htmlFor={`${ids}-home`}>Logement vacant</label>
+          <p className="hint" id={`${ids}-home-hint`}>
+            {homes === null
+              ? 'Chargement des logements vacants…'
+              : `${offered.length} logement${offered.length > 1 ? 's' : ''} vacant${offered.length > 1 ? 's' : ''} de votre bailleur sans annonce en cours${cycleEpci ? ' sur le territoire du cycle' : ''}.`}
+          </p>
+          <select
+            id={`${ids}-home`}
+            value={homeId}
+            aria-invalid={problems.home ? true : undefined}
+            aria-describedby={`${ids}-home-hint${problems.home ? ` ${ids}-home-error` : ''}`}
+            onChange={(e) => setHomeId(e.target.value)}
+            data-testid="vacant-home"
+          >
+            <option value="">choisir un logement</option>
+            {groupBy(offered, (h) => h.communeName).map(([commune, list]) => (
+              <optgroup key={commune} label={commune}>
+                {list.map((h) => (
+                  <option key={h.id} value={h.id}>
+                    {vacantHomeText(h)}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
+          {problems.home && (
+            <p className="field-error" id={`${ids}-home-error`}>
+              {problems.home}
+            </p>
+          )}
+        </div>
         <AdvertTextFields
           ids={ids}
           description={description}
@@ -483,6 +556,14 @@ function NewAdvertSection({
           problem={problems.description ?? null}
           onDescription={setDescription}
           onEnergy={setEnergyLabel}
+        />
+        <PhotoFields
+          ids={ids}
+          alt={alt}
+          problems={problems}
+          onFile={setPhoto}
+          onAlt={setAlt}
+          required={false}
         />
         <label className="radio">
           <input type="checkbox" checked={publish} onChange={(e) => setPublish(e.target.checked)} />
@@ -494,6 +575,15 @@ function NewAdvertSection({
       </form>
     </section>
   );
+}
+
+const vacantHomeText = (h: VacantHome) =>
+  `T${h.typology}, ${formatInteger(h.surfaceM2)} m², ${h.residenceName}, ${floorText(h.floor, h.lift)}, ${formatEuros(h.rentEur + h.chargesEur)} par mois (${h.id})`;
+
+function groupBy<T>(items: T[], key: (item: T) => string): [string, T[]][] {
+  const by = new Map<string, T[]>();
+  for (const item of items) by.set(key(item), [...(by.get(key(item)) ?? []), item]);
+  return [...by];
 }
 
 function AdvertsSection({ adverts, onSelect }: { adverts: Advert[] | null; onSelect: (id: string) => void }) {
@@ -684,6 +774,20 @@ function AdvertDetail({
           </>
         )}
       </dl>
+      {landlord && (advert.status === 'draft' || advert.status === 'published') ? (
+        <AdvertPhotosEditor
+          advert={advert}
+          editable={editable}
+          csrf={csrf}
+          onDone={async (message) => {
+            await onChange();
+            notify.success(message);
+          }}
+          onError={notify.failure}
+        />
+      ) : (
+        <AdvertPhotos advert={advert} />
+      )}
       {landlord && editable && (
         <form className="form" onSubmit={save(false)} noValidate aria-labelledby={`${ids}-edit`}>
           <h3 id={`${ids}-edit`}>Modifier</h3>

@@ -3,26 +3,22 @@ import { getJson, sendJson } from '../../api.ts';
 import { formatEuros } from '../../lib/format.ts';
 import { Link } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
+import { PreferenceOrder } from '../commission/PreferenceOrder.tsx';
 import { APPLICATION_STATUS, frDate, frDateTime } from './letting-lib.ts';
-import type { Advert, Application } from './types.ts';
+import type { AdvertSummary, Application } from './types.ts';
 import { ChanceText, NoticeBox, useNotice } from './ui.tsx';
 
 export interface ApplicationRow {
   application: Application;
-  /** null when the advert is no longer visible (withdrawn by the landlord). */
-  advert: Advert | null;
+  /** What was applied to, also once the landlord withdrew the advert. */
+  advert: AdvertSummary;
 }
 
-/** Loads the applications and the advert of each (GET /applications gives the advert's id only). */
+/** Loads the applications, each with its advert (one request: GET /applications recalls the advert). */
 export async function loadApplications(sneNumber: string | null): Promise<ApplicationRow[]> {
   const query = sneNumber ? `?sneNumber=${encodeURIComponent(sneNumber)}` : '';
   const { applications } = await getJson<{ applications: Application[] }>(`/applications${query}`);
-  return Promise.all(
-    applications.map(async (application) => ({
-      application,
-      advert: await getJson<Advert>(`/adverts/${application.advertId}`).catch(() => null),
-    })),
-  );
+  return applications.map((application) => ({ application, advert: application.advert }));
 }
 
 /** The applicant's applications, their status and chance; withdraw an active one. */
@@ -69,9 +65,7 @@ export function MyApplicationsPage() {
     try {
       await sendJson('DELETE', `/applications/${row.application.id}`, undefined, session.csrfToken);
       await reload();
-      success(
-        `Candidature retirée${row.advert ? ` pour le T${row.advert.home.typology} à ${row.advert.home.communeName}` : ''}.`,
-      );
+      success(`Candidature retirée pour le T${row.advert.home.typology} à ${row.advert.home.communeName}.`);
     } catch (e) {
       failure(e);
     } finally {
@@ -102,6 +96,7 @@ export function MyApplicationsPage() {
       ) : (
         <>
           <CycleUsage rows={rows} />
+          <PreferenceOrder rows={rows} />
           <ApplicationsTable
             rows={rows}
             busy={busy}
@@ -118,7 +113,7 @@ export function MyApplicationsPage() {
 function CycleUsage({ rows }: { rows: ApplicationRow[] }) {
   const cycles = new Map<string, { name: string; max: number; active: number }>();
   for (const { application, advert } of rows) {
-    if (advert?.cycle.status !== 'open') continue;
+    if (advert.cycle.status !== 'open') continue;
     const c = cycles.get(advert.cycle.id) ?? {
       name: advert.cycle.name,
       max: advert.cycle.maxActiveApplications,
@@ -168,18 +163,20 @@ export function ApplicationsTable({
         <tbody>
           {rows.map((row) => {
             const { application: a, advert } = row;
-            const home = advert
-              ? `T${advert.home.typology} à ${advert.home.communeName}, ${formatEuros(advert.home.rentEur + advert.home.chargesEur)} par mois`
-              : 'annonce retirée par le bailleur';
+            const home = `T${advert.home.typology} à ${advert.home.communeName}, ${formatEuros(advert.home.rentEur + advert.home.chargesEur)} par mois`;
             return (
               <tr key={a.id}>
                 <th scope="row">
                   {home}
+                  {advert.status === 'withdrawn' && (
+                    <div className="muted" data-testid="advert-withdrawn">
+                      annonce retirée par le bailleur
+                      {advert.withdrawnReason ? ` : ${advert.withdrawnReason}` : ''}
+                    </div>
+                  )}
                   {a.assisted && <div className="muted">candidature assistée, faite par un agent</div>}
                 </th>
-                <td>
-                  {advert ? `${advert.cycle.name} (jusqu’au ${frDateTime(advert.cycle.closesAt)})` : '—'}
-                </td>
+                <td>{`${advert.cycle.name} (jusqu’au ${frDateTime(advert.cycle.closesAt)})`}</td>
                 <td>{frDate(a.createdAt)}</td>
                 <td data-testid="application-status">
                   {APPLICATION_STATUS[a.status]}

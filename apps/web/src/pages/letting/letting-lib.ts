@@ -136,3 +136,69 @@ export function toLocalInput(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/** Adverts grouped by IRIS (where the map places them), in a stable order. */
+export function advertsByPlace(
+  adverts: readonly Advert[],
+): { iris: string; commune: string; adverts: Advert[] }[] {
+  const by = new Map<string, { iris: string; commune: string; adverts: Advert[] }>();
+  for (const a of adverts) {
+    const place = by.get(a.home.iris) ?? { iris: a.home.iris, commune: a.home.commune, adverts: [] };
+    place.adverts.push(a);
+    by.set(a.home.iris, place);
+  }
+  return [...by.values()].sort((x, y) => (x.iris < y.iris ? -1 : x.iris > y.iris ? 1 : 0));
+}
+
+/**
+ * Offsets of `n` markers around one point so that none hides another: the first at the centre, the
+ * next on rings of growing radius (`spacing` apart), each ring holding as many as fit.
+ */
+export function markerOffsets(n: number, spacing: number): [number, number][] {
+  const out: [number, number][] = [];
+  if (n > 0) out.push([0, 0]);
+  for (let ring = 1; out.length < n; ring++) {
+    const r = ring * spacing;
+    const count = Math.floor((2 * Math.PI * r) / spacing);
+    for (let i = 0; i < count && out.length < n; i++) {
+      const angle = (2 * Math.PI * i) / count - Math.PI / 2;
+      out.push([Math.round(r * Math.cos(angle) * 10) / 10, Math.round(r * Math.sin(angle) * 10) / 10]);
+    }
+  }
+  return out;
+}
+
+/** The centroid (longitude, latitude) of the largest outer ring of a Polygon or MultiPolygon. */
+export function ringCentroid(geometry: unknown): [number, number] | null {
+  const g = geometry as { type?: string; coordinates?: unknown } | null;
+  if (!g?.coordinates) return null;
+  const polygons = (g.type === 'MultiPolygon' ? g.coordinates : [g.coordinates]) as number[][][][];
+  let best: { area: number; x: number; y: number } | null = null;
+  for (const polygon of polygons) {
+    const ring = polygon[0];
+    if (!ring || ring.length < 3) continue;
+    let a = 0;
+    let cx = 0;
+    let cy = 0;
+    for (let i = 0; i < ring.length; i++) {
+      const [x0, y0] = ring[i]! as [number, number];
+      const [x1, y1] = ring[(i + 1) % ring.length]! as [number, number];
+      const cross = x0 * y1 - x1 * y0;
+      a += cross;
+      cx += (x0 + x1) * cross;
+      cy += (y0 + y1) * cross;
+    }
+    if (a === 0) continue;
+    const area = Math.abs(a / 2);
+    if (!best || area > best.area) best = { area, x: cx / (3 * a), y: cy / (3 * a) };
+  }
+  return best ? [best.x, best.y] : null;
+}
+
+/** Client-side check of a photo file, mirroring the server's (type and 10 MiB); null when fine. */
+export function photoFileProblem(file: { type: string; size: number }): string | null {
+  if (!['image/jpeg', 'image/png', 'image/webp'].includes(file.type))
+    return 'La photo doit être un fichier JPEG, PNG ou WebP.';
+  if (file.size > 10 * 1024 * 1024) return 'La photo dépasse 10 Mo.';
+  return null;
+}

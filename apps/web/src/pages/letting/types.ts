@@ -46,12 +46,14 @@ export interface Advert {
     residenceName: string;
     commune: string;
     communeName: string;
+    iris: string;
     qpv: string | null;
     reservationHolderId: string;
     reservationHolderName: string;
   };
   activeApplications: number;
   applicationsEver: number;
+  photos: Photo[];
   eligibility?: {
     eligible: boolean | null;
     label: 'éligible' | 'à vérifier' | 'non éligible';
@@ -59,6 +61,58 @@ export interface Advert {
   };
   chance?: Chance;
   myApplicationId?: string | null;
+  myApplication?: { id: string; status: ApplicationStatus } | null;
+}
+
+export interface Photo {
+  id: string;
+  altText: string;
+  width: number;
+  height: number;
+  thumbnailWidth: number;
+  thumbnailHeight: number;
+}
+
+/** An advert as an application recalls it (also once withdrawn): a part of `Advert`. */
+export interface AdvertSummary {
+  id: string;
+  status: AdvertStatus;
+  withdrawnReason: string | null;
+  landlordName: string;
+  cycle: Advert['cycle'];
+  home: Pick<
+    Advert['home'],
+    | 'id'
+    | 'typology'
+    | 'surfaceM2'
+    | 'floor'
+    | 'lift'
+    | 'rentEur'
+    | 'chargesEur'
+    | 'commune'
+    | 'communeName'
+    | 'residenceName'
+  >;
+}
+
+/** A vacant home without an advert in progress (GET /vacant-homes). */
+export interface VacantHome {
+  id: string;
+  epci: string;
+  landlordId: string;
+  landlordName: string;
+  typology: number;
+  surfaceM2: number;
+  floor: number;
+  lift: boolean;
+  accessible: boolean;
+  financing: string;
+  rentEur: number;
+  chargesEur: number;
+  residenceName: string;
+  commune: string;
+  communeName: string;
+  qpv: string | null;
 }
 
 export type ApplicationStatus = 'active' | 'withdrawn' | 'shortlisted' | 'excluded';
@@ -74,6 +128,7 @@ export interface Application {
   withdrawnAt: string | null;
   chance?: Chance | null;
   rank?: number | null;
+  advert: AdvertSummary;
 }
 
 export interface ShortlistEntry {
