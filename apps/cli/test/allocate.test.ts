@@ -87,4 +87,46 @@ describe('mosaique allocate', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('lecture impossible');
   });
+
+  it('has generate as a real subcommand with its own help, options after it, and « allocate FILE » kept', async () => {
+    const help = await runCli(['allocate', 'generate', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: mosaique allocate generate');
+    for (const option of ['--homes', '--applicants', '--choices', '--epcis', '--seed', '--out'])
+      expect(help.stdout).toContain(option);
+    expect(help.stdout).not.toContain('--time-limit');
+    const parentHelp = await runCli(['allocate', '--help']);
+    expect(parentHelp.stdout).toContain('generate');
+    expect(parentHelp.stdout).toContain('--time-limit');
+    expect(parentHelp.stdout).not.toContain('--homes');
+
+    const missing = await runCli(['allocate', 'generate', '--homes', '5', '--out', join(dir, 'x.json')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('generate demande --homes, --applicants et --out');
+    // Options in any order after the subcommand; the parent's --out is not taken from generate's.
+    const instancePath = join(dir, 'tiny.json');
+    const generated = await runCli([
+      'allocate',
+      'generate',
+      '--out',
+      instancePath,
+      '--seed',
+      '3',
+      '--applicants',
+      '30',
+      '--homes',
+      '6',
+      '--choices',
+      '2',
+    ]);
+    expect(generated.stderr).toBe('');
+    expect(generated.stdout).toContain('6 logements, 30 candidats, 60 candidatures');
+    const resultPath = join(dir, 'tiny-result.json');
+    const run = await runCli(['allocate', '--out', resultPath, instancePath]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Résultat écrit dans ${resultPath}.`);
+    expect(
+      Object.keys((JSON.parse(readFileSync(resultPath, 'utf8')) as AllocationResult).candidates),
+    ).toHaveLength(6);
+  });
 });

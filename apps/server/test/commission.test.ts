@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { createAdvert, createCycle, type Db, getJob, insertApplication, reviewLeases } from '@mosaique/db';
 import { testDbKinds } from '@mosaique/db/testing';
 import { ciaReview, ciaSettingsOn } from '@mosaique/domain/review';
@@ -14,6 +15,32 @@ const TODAY = new Date().toISOString().slice(0, 10);
 const YEAR = Number(TODAY.slice(0, 4));
 
 const EXTRA = ['03814', '03815', '03816'];
+
+/**
+ * The text drawn in a PDF made by pdfkit: every content stream inflated, the hex strings of its text
+ * operators (TJ) decoded from WinAnsi, lines joined with spaces.
+ */
+function pdfText(pdf: Buffer): string {
+  const raw = pdf.toString('latin1');
+  const lines: string[] = [];
+  // WinAnsi differs from Latin-1 in 0x80–0x9F (Node's decoders treat windows-1252 as Latin-1).
+  const winAnsi = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+  const decode = (bytes: Buffer) =>
+    [...bytes].map((b) => (b >= 0x80 && b < 0xa0 ? winAnsi[b - 0x80] : String.fromCharCode(b))).join('');
+  for (const match of raw.matchAll(/stream\r?\n([\s\S]*?)endstream/g)) {
+    let content: string;
+    try {
+      content = inflateSync(Buffer.from(match[1]!, 'latin1')).toString('latin1');
+    } catch {
+      continue;
+    }
+    for (const tj of content.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
+      const hex = [...tj[1]!.matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]).join('');
+      lines.push(decode(Buffer.from(hex, 'hex')));
+    }
+  }
+  return lines.join(' ').replace(/\s+/g, ' ');
+}
 
 /** Vacant homes V1…V4 of landlord L1 (T2 PLUS outside QPV, reserved to the town), L2's residence R3, and 3 more demands without household. */
 async function addHomesAndDemands(db: Db): Promise<void> {
@@ -53,7 +80,10 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
       objective: number;
       upperBound: number;
       gap: number;
-      constraints: unknown[];
+      priceOfMix: number;
+      explanation: string;
+      constraints: { required: number; achieved: number; slack: number; missingHouseholds: number }[];
+      details: { sneNumber: string; score: number; rank: number }[];
     };
     decisions: { id: string; sneNumber: string; kind: string; rank: number | null }[];
   }
@@ -109,7 +139,7 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
     const s = sessions.get(who)!;
     return { cookie: s.cookie, 'x-csrf-token': s.csrf };
   };
-  const call = (who: Who, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+  const call = (who: Who, method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: object) =>
     app.inject({
       method,
       url: `/api/v1${url}`,
@@ -120,6 +150,17 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
     const out: Record<string, number> = {};
     for (const who of roles) out[who] = (await request(who)).statusCode;
     return out;
+  };
+  /** Polls GET /jobs/:id as the page does, until the job is done or failed. */
+  const waitForJob = async (who: Who, id: string) => {
+    for (let i = 0; i < 600; i++) {
+      const res = await call(who, 'GET', `/jobs/${id}`);
+      expect(res.statusCode).toBe(200);
+      const job = res.json();
+      if (job.status === 'done' || job.status === 'failed') return job;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('tâche jamais terminée');
   };
   const agenda = async (): Promise<Item[]> =>
     (await call('analyste', 'GET', `/commission/sessions/${sessionId}`)).json().agenda;
@@ -158,9 +199,65 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
     expect(created.json()).toMatchObject({ status: 'planned', quorum: 2, heldOn: TODAY });
   });
 
+  /** The active applications of an applicant, by home. */
+  const applicationsOf = async (sne: string) =>
+    new Map(
+      (
+        await db.query<{ id: string; home: string }>(
+          `SELECT p.id, a.home_id AS home FROM application p JOIN advert a ON a.id = p.advert_id
+           WHERE p.sne_number = $1 AND p.status = 'active'`,
+          [sne],
+        )
+      ).map((r) => [r.home, r.id]),
+    );
+
+  it('lets an applicant order their own active applications, and nobody else', async () => {
+    const mine = await applicationsOf('03812');
+    const theirs = await applicationsOf('03813');
+    const order = ['V3', 'V1', 'V4', 'V2'].map((h) => mine.get(h)!);
+    const codes = await matrix((who) =>
+      call(who, 'PUT', '/applications/preference-order', { applicationIds: order }),
+    );
+    expect(codes).toEqual({
+      anonyme: 401,
+      '03812': 200,
+      // 03813's own applications are other ids: this order is not theirs.
+      '03813': 400,
+      'bailleur-L1': 403,
+      'bailleur-L2': 403,
+      'reservataire-etat': 403,
+      'reservataire-ville': 403,
+      analyste: 403,
+      'analyste-ailleurs': 403,
+      admin: 403,
+    });
+    const read = await call('03812', 'GET', '/applications/preference-order');
+    expect(
+      read.json().applications.map((a: { id: string; preference: number }) => [a.id, a.preference]),
+    ).toEqual(order.map((id, i) => [id, i + 1]));
+    // Someone else's application, or an incomplete order, is refused with the entry named.
+    const foreign = theirs.get('V1')!;
+    const crossed = await call('03812', 'PUT', '/applications/preference-order', {
+      applicationIds: [foreign, ...order.slice(1)],
+    });
+    expect(crossed.statusCode).toBe(400);
+    expect(crossed.json().details).toEqual([
+      `candidature ${foreign} : ce n’est pas une de vos candidatures en cours`,
+      `candidature ${order[0]} : manque dans l’ordre (toutes vos candidatures en cours doivent y figurer)`,
+    ]);
+    const [theirFirst] = (await call('03813', 'GET', '/applications/preference-order')).json().applications;
+    expect(theirFirst.preference).toBeNull();
+    const audit = await db.query<{ details: { applicationIds: string[] } }>(
+      "SELECT details FROM audit_log WHERE action = 'application.preference.set' AND entity_id = '03812'",
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.details.applicationIds).toEqual(order);
+  });
+
   it('refuses to run the engine on an open cycle, then proposes 3 ranked candidates per home on the closed cycle', async () => {
     const open = await call('bailleur-L1', 'POST', `/commission/sessions/${sessionId}/proposal`, { cycleId });
     expect(open.statusCode).toBe(409);
+    // 03812 orders their applications before the cycle closes: V3 first, then V1, V4, V2.
     expect(await closeCycle(db, cycleId, new Date(), null)).not.toBeNull();
     const codes = await matrix(
       (who) => call(who, 'POST', `/commission/sessions/${sessionId}/proposal`, { cycleId }),
@@ -174,12 +271,34 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
       'analyste-ailleurs': 404,
       admin: 403,
     });
+    // A closed cycle without any advert of the landlord is refused at once, before any job.
+    const empty = await createCycle(db, {
+      epci: EPCI,
+      landlordId: 'L1',
+      name: 'cycle sans annonce',
+      opensAt: iso(-DAY),
+      closesAt: iso(DAY),
+      maxActiveApplications: 3,
+      createdBy: null,
+    });
+    expect(await closeCycle(db, empty.id, new Date(), null)).not.toBeNull();
+    const nothing = await call('bailleur-L1', 'POST', `/commission/sessions/${sessionId}/proposal`, {
+      cycleId: empty.id,
+    });
+    expect(nothing.statusCode).toBe(409);
+    expect(nothing.json().error).toBe('aucune annonce close de ce bailleur dans ce cycle');
     const run = await call('bailleur-L1', 'POST', `/commission/sessions/${sessionId}/proposal`, { cycleId });
-    expect(run.statusCode).toBe(201);
-    expect(run.json()).toMatchObject({ homes: 4, job: { status: 'done', done: 3, total: 3 } });
+    expect(run.statusCode).toBe(202);
+    expect(run.json().job).toMatchObject({ total: 3 });
+    const polled = await waitForJob('bailleur-L1', run.json().job.id);
+    expect(polled).toMatchObject({ kind: 'commission.allocate', status: 'done', done: 3, total: 3 });
+    expect(polled.message).toMatch(/proposition enregistrée pour 4 logement/);
+    // Another member cannot follow someone else's job.
+    expect((await call('analyste', 'GET', `/jobs/${run.json().job.id}`)).statusCode).toBe(403);
     const job = await getJob(db, run.json().job.id);
     expect(job).toMatchObject({ kind: 'commission.allocate', status: 'done' });
-    expect((job!.result as { yearToDate: unknown }).yearToDate).toBeDefined();
+    expect((job!.result as { yearToDate: unknown; homes: number }).yearToDate).toBeDefined();
+    expect((job!.result as { homes: number }).homes).toBe(4);
     const items = await agenda();
     expect(items.map((i) => i.homeId)).toEqual(['V1', 'V2', 'V3', 'V4']);
     const firsts = new Set<string>();
@@ -193,6 +312,24 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
     }
     // Four homes, four different households proposed first.
     expect(firsts.size).toBe(4);
+    // The engine read 03812's order as ranks (V3 first…); applicants without an order have rank 1.
+    const expectedRank: Record<string, number> = { V3: 1, V1: 2, V4: 3, V2: 4 };
+    let seen = 0;
+    for (const i of items) {
+      expect(i.proposal.details.map((d) => d.sneNumber)).toEqual(i.proposal.candidates);
+      for (const d of i.proposal.details) {
+        expect(d.rank).toBe(d.sneNumber === '03812' ? expectedRank[i.homeId] : 1);
+        if (d.sneNumber === '03812') seen++;
+      }
+      if (i.proposal.candidates[0] === '03812')
+        expect(i.proposal.explanation).toContain(`choix n° ${expectedRank[i.homeId]}`);
+      expect(i.proposal.priceOfMix).toBeGreaterThanOrEqual(0);
+      for (const c of i.proposal.constraints) {
+        expect(c.slack).toBeCloseTo(c.achieved - c.required, 9);
+        expect(c.missingHouseholds).toBe(Math.max(0, Math.ceil(-c.slack - 1e-9)));
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
   });
 
   it('shows a session to its managers, admins and the reservation holder of its homes only', async () => {
@@ -346,6 +483,24 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
       ['anonyme', '03813', 'reservataire-ville', 'admin', 'bailleur-L2', 'analyste-ailleurs'],
     );
     expect(Object.values(signCodes).every((c) => c === 401 || c === 403 || c === 404)).toBe(true);
+    // A home let meanwhile by another path (a relocation lease) is not signed a second time.
+    const [other] = await db.query<{ sne_number: string; household_id: string }>(
+      'SELECT sne_number, household_id FROM demand WHERE sne_number <> $1 AND household_id IS NOT NULL LIMIT 1',
+      [allocated.sneNumber],
+    );
+    await db.query(
+      `INSERT INTO lease (id, epci_code, home_id, household_id, sne_number, signed_on, reservation_holder_id,
+         income_per_consumption_unit_eur, first_quartile_threshold_eur, first_quartile,
+         urban_renewal_relocation, priority_public, dalo, transfer)
+       VALUES ('bail-ailleurs', $1, 'V1', $2, $3, $4, 'commune-38185', 9000, 8000, false, true, false, false, false)`,
+      [EPCI, other!.household_id, other!.sne_number, TODAY],
+    );
+    const twice = await call('bailleur-L1', 'POST', `/commission/decisions/${allocated.id}/lease`, {
+      signedOn: TODAY,
+    });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().error).toMatch(/déjà été loué par ailleurs/);
+    await db.query("DELETE FROM lease WHERE id = 'bail-ailleurs'");
     const signed = await call('bailleur-L1', 'POST', `/commission/decisions/${allocated.id}/lease`, {
       signedOn: TODAY,
     });
@@ -510,6 +665,62 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
       response: 'refused',
       responseReason: 'logement trop éloigné du lieu de travail',
     });
+  });
+
+  it('gives the minutes as a PDF to the commission’s members and admins: members, quorum, decisions with reasons, deviations, signatures', async () => {
+    const url = `/commission/sessions/${sessionId}/minutes.pdf`;
+    const codes = await matrix((who) => call(who, 'GET', url));
+    expect(codes).toEqual({
+      anonyme: 401,
+      '03812': 404,
+      '03813': 404,
+      'bailleur-L1': 200,
+      'bailleur-L2': 404,
+      'reservataire-etat': 404,
+      'reservataire-ville': 403,
+      analyste: 200,
+      'analyste-ailleurs': 404,
+      admin: 200,
+    });
+    const res = await call('analyste', 'GET', url);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="proces-verbal-caleol-L1-${TODAY}.pdf"`,
+    );
+    expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = pdfText(res.rawPayload);
+    expect(text).toContain('Procès-verbal de la commission d’attribution');
+    for (const m of body.members) {
+      expect(text).toContain(m.name);
+      expect(text).toContain(m.role);
+    }
+    expect(text).toContain('Quorum : 2 membres sur 3 convoqués.');
+    expect(text).toContain('Logements examinés (4)');
+    for (const home of ['V1', 'V2', 'V3', 'V4']) expect(text).toContain(`Logement ${home}`);
+    expect(text).toContain('attribution par ordre de priorité (rang 1)');
+    expect(text).toContain('logement attribué à un candidat mieux classé');
+    expect(text).toContain('refusée : logement trop éloigné du lieu de travail');
+    expect(text).toContain('acceptée, bail signé');
+    expect(text).toContain(
+      'Écart avec la proposition du moteur — justification : « Le premier candidat a signalé un changement de situation familiale. »',
+    );
+    expect(text).toContain('Proposition du moteur :');
+    expect(text).toContain('Ménages manquants');
+    expect(text).toContain('Signatures');
+  });
+
+  it('lists the landlords a session may be scheduled for', async () => {
+    const codes = await matrix((who) => call(who, 'GET', `/commission/landlords?epci=${EPCI}`));
+    expect(codes).toMatchObject({
+      anonyme: 401,
+      '03812': 403,
+      'reservataire-etat': 403,
+      'analyste-ailleurs': 403,
+    });
+    const all = (await call('analyste', 'GET', `/commission/landlords?epci=${EPCI}`)).json().landlords;
+    expect(all.map((l: { id: string }) => l.id)).toEqual(expect.arrayContaining(['L1', 'L2']));
+    const own = (await call('bailleur-L2', 'GET', `/commission/landlords?epci=${EPCI}`)).json().landlords;
+    expect(own.map((l: { id: string }) => l.id)).toEqual(['L2']);
   });
 
   it('lists the decisions and reason codes to everyone', async () => {

@@ -72,6 +72,29 @@ export async function updateCommissionSession(
   return row ?? null;
 }
 
+/** One CIA target row of the engine run (year to date + batch), as the commission reads it. */
+export interface ProposalConstraint {
+  name: string;
+  label: string;
+  slack: number;
+  /** Absent from proposals stored by earlier versions (slack only). */
+  target?: number;
+  required?: number;
+  achieved?: number;
+  shortfall?: number;
+  missingHouseholds?: number;
+}
+
+/** A proposed candidate's figures: cotation score, rank of the home among their choices, CIA flags. */
+export interface ProposalCandidate {
+  sneNumber: string;
+  score: number;
+  rank: number;
+  firstQuartile: boolean;
+  priorityPublic: boolean;
+  urbanRenewalRelocation: boolean;
+}
+
 export interface Proposal {
   jobId: string;
   candidates: string[];
@@ -79,8 +102,12 @@ export interface Proposal {
   upperBound: number;
   gap: number;
   status: string;
-  constraints: { name: string; label: string; slack: number }[];
+  constraints: ProposalConstraint[];
   explanation: string | null;
+  /** Objective loss against the same batch without the CIA targets (score points). */
+  priceOfMix?: number;
+  /** The proposed candidates' figures, in the proposal's order. */
+  details?: ProposalCandidate[];
 }
 
 export interface StoredItem {
@@ -429,6 +456,8 @@ export interface CycleShortlistRow {
   rank: number | null;
   score: number | null;
   eligible: boolean | null;
+  /** The applicant's order of preference for this application (migration 0013), null if unordered. */
+  preference: number | null;
 }
 
 export async function shortlistsOfCycle(
@@ -438,11 +467,109 @@ export async function shortlistsOfCycle(
 ): Promise<CycleShortlistRow[]> {
   return db.query<CycleShortlistRow>(
     `SELECT a.id AS "advertId", a.home_id AS "homeId", r.qpv_code IS NOT NULL AS qpv,
-            h.reservation_holder_id AS "reservationHolderId", s.sne_number AS "sneNumber", s.rank, s.score, s.eligible
+            h.reservation_holder_id AS "reservationHolderId", s.sne_number AS "sneNumber", s.rank, s.score, s.eligible,
+            p.preference
      FROM advert a JOIN home h ON h.id = a.home_id JOIN residence r ON r.id = h.residence_id
      LEFT JOIN shortlist s ON s.advert_id = a.id
+     LEFT JOIN application p ON p.advert_id = a.id AND p.sne_number = s.sne_number AND p.status = 'shortlisted'
      WHERE a.cycle_id = $1 AND a.landlord_id = $2 AND a.status = 'closed'
      ORDER BY a.home_id, s.rank NULLS LAST, s.sne_number`,
     [cycleId, landlordId],
   );
+}
+
+/** Closed adverts of a landlord in a cycle (the homes an engine run would put on the agenda). */
+export async function closedAdvertCount(db: Db, cycleId: string, landlordId: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM advert WHERE cycle_id = $1 AND landlord_id = $2 AND status = 'closed'",
+    [cycleId, landlordId],
+  );
+  return row!.n;
+}
+
+/** Landlords owning homes in an EPCI, for scheduling a commission. */
+export async function landlordsOfEpci(db: Db, epci: string): Promise<{ id: string; name: string }[]> {
+  return db.query<{ id: string; name: string }>(
+    `SELECT l.id, l.name FROM landlord l
+     WHERE EXISTS (SELECT 1 FROM residence r WHERE r.landlord_id = l.id AND r.epci_code = $1) ORDER BY l.name, l.id`,
+    [epci],
+  );
+}
+
+/** An applicant's active application, with its place in their order of preference. */
+export interface PreferredApplication {
+  id: string;
+  advertId: string;
+  cycleId: string;
+  preference: number | null;
+  createdAt: string;
+}
+
+/** The applicant's active applications in their order: ordered ones first, then by date of application. */
+export async function activeApplicationsInPreferenceOrder(
+  db: Db,
+  sneNumber: string,
+): Promise<PreferredApplication[]> {
+  return db.query<PreferredApplication>(
+    `SELECT id, advert_id AS "advertId", cycle_id AS "cycleId", preference,
+            to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt"
+     FROM application WHERE sne_number = $1 AND status = 'active'
+     ORDER BY preference NULLS LAST, created_at, id`,
+    [sneNumber],
+  );
+}
+
+/**
+ * Stores the applicant's order (1 = preferred) on their active applications; the caller checked that
+ * `orderedIds` lists each of them once.
+ */
+export async function setApplicationPreferences(
+  db: Db,
+  sneNumber: string,
+  orderedIds: readonly string[],
+): Promise<void> {
+  await db.query(
+    `UPDATE application a SET preference = u.ord
+     FROM unnest($2::text[]) WITH ORDINALITY AS u(id, ord)
+     WHERE a.id = u.id AND a.sne_number = $1 AND a.status = 'active'`,
+    [sneNumber, orderedIds],
+  );
+}
+
+/** What the agenda and the minutes say of a home: typology, place, QPV, reservation holder. */
+export interface AgendaHome {
+  homeId: string;
+  typology: number;
+  surfaceM2: number;
+  rentEur: number;
+  chargesEur: number;
+  residenceName: string;
+  communeName: string;
+  qpv: boolean;
+  reservationHolderName: string;
+}
+
+export async function homesOfSession(db: Db, sessionId: string): Promise<AgendaHome[]> {
+  return db.query<AgendaHome>(
+    `SELECT h.id AS "homeId", h.typology, h.surface_m2 AS "surfaceM2", h.rent_eur AS "rentEur", h.charges_eur AS "chargesEur",
+            r.name AS "residenceName", c.name AS "communeName", r.qpv_code IS NOT NULL AS qpv,
+            rh.name AS "reservationHolderName"
+     FROM agenda_item i JOIN home h ON h.id = i.home_id JOIN residence r ON r.id = h.residence_id
+     JOIN commune c ON c.code = r.commune_code JOIN reservation_holder rh ON rh.id = h.reservation_holder_id
+     WHERE i.session_id = $1 ORDER BY h.id`,
+    [sessionId],
+  );
+}
+
+/** Names of the EPCI and the landlord of a session, and whether the data is the generated demo. */
+export async function sessionNames(
+  db: Db,
+  session: Pick<StoredSession, 'epci' | 'landlordId'>,
+): Promise<{ epciName: string; landlordName: string; generated: boolean }> {
+  const [row] = await db.query<{ epciName: string; landlordName: string; generated: boolean }>(
+    `SELECT e.name AS "epciName", l.name AS "landlordName", l.generated
+     FROM epci e, landlord l WHERE e.code = $1 AND l.id = $2`,
+    [session.epci, session.landlordId],
+  );
+  return row ?? { epciName: session.epci, landlordName: session.landlordId, generated: false };
 }

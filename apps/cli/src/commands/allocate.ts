@@ -12,56 +12,71 @@ import { UserError } from '../user-error.ts';
 /**
  * `mosaique allocate INSTANCE.json [--out RESULT.json] [--time-limit S]`: proposes who should get
  * which home of a closed letting cycle under the CIA targets (CCH L441-1), with the certified gap to
- * the best possible. `mosaique allocate generate …` writes a realistic seeded instance.
- * Formats: docs/formats/allocation.md.
+ * the best possible. `mosaique allocate generate …` (a subcommand with its own options and help)
+ * writes a realistic seeded instance. Formats: docs/formats/allocation.md.
  */
 export function register(program: Command): void {
-  program
+  // Commander reads a command's options before its subcommand's name only when every ancestor does
+  // so too; `mosaique` itself has no options but --help and --version, which this leaves unchanged.
+  program.enablePositionalOptions();
+  const allocate = program
     .command('allocate')
     .description(
       'Propose une attribution des logements d’un cycle de location clos sous les objectifs de la CIA et les obligations des réservataires, avec l’écart certifié à l’optimum. « mosaique allocate generate … » écrit une instance réaliste et reproductible.',
     )
-    .usage(
-      'INSTANCE.json [--out RESULT.json] [--time-limit S]\n       mosaique allocate generate --homes N --applicants M [--choices K] [--epcis E] [--seed S] --out FILE',
-    )
-    .argument('[instance]', 'instance JSON (voir docs/formats/allocation.md), ou « generate »')
-    .option(
-      '--out <fichier>',
-      'fichier JSON écrit : le résultat (sinon sur la sortie standard) ou l’instance générée',
-    )
+    .usage('INSTANCE.json [--out RESULT.json] [--time-limit S] [--gap-tolerance G]')
+    // `allocate`'s options are read before the subcommand name only: `generate` has its own --out.
+    .enablePositionalOptions()
+    .argument('[instance]', 'instance JSON (voir docs/formats/allocation.md)')
+    .option('--out <fichier>', 'fichier JSON du résultat (sinon sur la sortie standard)')
     .option('--time-limit <secondes>', 'temps maximal du moteur, en secondes (défaut 60)')
     .option(
       '--gap-tolerance <écart>',
       'arrêt dès que l’écart relatif à la borne est au plus cette valeur (défaut 1e-6)',
     )
-    .option('--homes <n>', 'generate : nombre de logements')
-    .option('--applicants <n>', 'generate : nombre de candidats')
-    .option('--choices <k>', 'generate : candidatures par candidat (défaut 5)')
-    .option('--epcis <n>', 'generate : nombre d’EPCI (défaut 1)')
-    .option('--seed <graine>', 'generate : graine du générateur (défaut 1)')
     .action((instance: string | undefined, options: AllocateOptions) => {
       if (instance === undefined)
         throw new UserError(
-          'indiquez le fichier d’instance (mosaique allocate INSTANCE.json) ou « generate »',
+          'indiquez le fichier d’instance (mosaique allocate INSTANCE.json) ou la sous-commande « generate »',
         );
-      // A file literally named "generate" is still reachable as ./generate.
-      if (instance === 'generate') runGenerate(options);
-      else runAllocate(instance, options);
+      runAllocate(instance, options);
     });
+  // A file literally named "generate" is still reachable as ./generate.
+  allocate
+    .command('generate')
+    .description(
+      'Écrit une instance d’attribution réaliste et reproductible (même graine, même fichier) : logements, candidats, candidatures classées, baux de l’année.',
+    )
+    .option('--homes <n>', 'nombre de logements (obligatoire)')
+    .option('--applicants <n>', 'nombre de candidats (obligatoire)')
+    .option('--choices <k>', 'candidatures par candidat', '5')
+    .option('--epcis <n>', 'nombre d’EPCI', '1')
+    .option('--seed <graine>', 'graine du générateur', '1')
+    .option('--out <fichier>', 'fichier JSON de l’instance écrite (obligatoire)')
+    .action((options: GenerateOptions) => runGenerate(options));
 }
 
-function runGenerate(options: AllocateOptions): void {
+interface GenerateOptions {
+  homes?: string;
+  applicants?: string;
+  choices: string;
+  epcis: string;
+  seed: string;
+  out?: string;
+}
+
+function runGenerate(options: GenerateOptions): void {
   if (options.homes === undefined || options.applicants === undefined || options.out === undefined)
     throw new UserError('generate demande --homes, --applicants et --out');
   const homes = positiveInteger('--homes', options.homes);
-  const choices = positiveInteger('--choices', options.choices ?? '5');
+  const choices = positiveInteger('--choices', options.choices);
   if (choices > homes) throw new UserError(`--choices (${choices}) dépasse --homes (${homes})`);
   const instance = generateAllocationInstance({
     homes,
     applicants: positiveInteger('--applicants', options.applicants),
     choices,
-    epcis: positiveInteger('--epcis', options.epcis ?? '1'),
-    seed: integer('--seed', options.seed ?? '1'),
+    epcis: positiveInteger('--epcis', options.epcis),
+    seed: integer('--seed', options.seed),
   });
   writeFileSync(options.out, `${JSON.stringify(instance)}\n`);
   process.stdout.write(
@@ -73,11 +88,6 @@ interface AllocateOptions {
   out?: string;
   timeLimit?: string;
   gapTolerance?: string;
-  homes?: string;
-  applicants?: string;
-  choices?: string;
-  epcis?: string;
-  seed?: string;
 }
 
 function integer(name: string, value: string): number {

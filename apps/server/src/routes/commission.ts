@@ -1,4 +1,5 @@
 import {
+  activeApplicationsInPreferenceOrder,
   appendAudit,
   createCommissionSession,
   type Db,
@@ -7,16 +8,21 @@ import {
   getCommissionSession,
   getDecision,
   getItem,
+  homesOfSession,
   itemsOfSession,
+  landlordsOfEpci,
   listCommissionSessions,
   type StoredDecision,
   type StoredSession,
+  sessionNames,
+  setApplicationPreferences,
   type User,
   updateCommissionSession,
 } from '@mosaique/db';
 import {
   DECISION_KINDS,
   DECISION_LABELS,
+  preferenceOrderProblems,
   REASON_CODES,
   REJECTION_REASON_CODES,
 } from '@mosaique/domain/commission';
@@ -30,7 +36,8 @@ import {
   respondToOffer,
   signLease,
 } from '../commission/decide.ts';
-import { runEngineForSession } from '../commission/engine-run.ts';
+import { startEngineForSession } from '../commission/engine-run.ts';
+import { commissionMinutesPdf } from '../reports/commission-minutes-pdf.ts';
 import { mayServeEpci } from './auth.ts';
 
 /**
@@ -223,11 +230,17 @@ export function commissionRoutes(db: Db): FastifyPluginAsyncZod {
           items = items.filter((i) => i.reservationHolderId === user.reservationHolderId);
           if (items.length === 0) throw new HttpError(404, 'séance introuvable');
         }
+        const homes = new Map((await homesOfSession(db, session.id)).map((h) => [h.homeId, h]));
         const agenda = [];
         for (const item of items) {
-          agenda.push({ ...item, decisions: (await decisionsOfItem(db, item.id)).map(publicDecision) });
+          agenda.push({
+            ...item,
+            home: homes.get(item.homeId) ?? null,
+            decisions: (await decisionsOfItem(db, item.id)).map(publicDecision),
+          });
         }
-        return { session, agenda };
+        const names = await sessionNames(db, session);
+        return { session: { ...session, ...names }, agenda };
       },
     );
 
@@ -273,27 +286,106 @@ export function commissionRoutes(db: Db): FastifyPluginAsyncZod {
         schema: {
           tags: [TAG],
           summary:
-            'Lance le moteur d’attribution sur un cycle clos (décomptes de l’année lus dans les baux signés) et met la proposition à l’ordre du jour',
+            'Lance le moteur d’attribution sur un cycle clos (décomptes de l’année lus dans les baux signés) : répond aussitôt avec la tâche (GET /jobs/:id) ; la proposition est mise à l’ordre du jour à la fin du calcul',
           params: idParams,
           body: z.object({ cycleId: z.string().uuid('identifiant invalide') }),
+          response: {
+            202: z.object({
+              job: z.object({ id: z.string(), status: z.string(), done: z.number(), total: z.number() }),
+            }),
+            401: errorSchema,
+            403: errorSchema,
+            404: errorSchema,
+            409: errorSchema,
+          },
         },
       },
       async (request, reply) => {
         const { user } = requireUser(request);
         const session = await managedSession(db, user, request.params.id);
         if (session.status === 'closed') throw new HttpError(409, 'la séance est close');
-        const run = await runEngineForSession(db, session, request.body.cycleId, user);
-        return reply.status(201).send({
-          job: {
-            id: run.job.id,
-            status: run.job.status,
-            done: run.job.done,
-            total: run.job.total,
-            result: run.job.result,
+        const { job } = await startEngineForSession(db, session, request.body.cycleId, user, (e) =>
+          request.log.error({ err: e }, 'moteur d’attribution'),
+        );
+        return reply
+          .status(202)
+          .send({ job: { id: job.id, status: job.status, done: job.done, total: job.total } });
+      },
+    );
+
+    app.get(
+      '/commission/sessions/:id/minutes.pdf',
+      {
+        schema: {
+          tags: [TAG],
+          summary:
+            'Le procès-verbal de la séance en PDF : membres, quorum, logements, candidats, décisions motivées, écarts justifiés, signatures',
+          params: idParams,
+          produces: ['application/pdf'],
+          response: {
+            200: z.unknown().describe('document PDF'),
+            401: errorSchema,
+            403: errorSchema,
+            404: errorSchema,
           },
-          homes: run.homes,
-          decidedKept: run.decidedKept,
+        },
+      },
+      async (request, reply) => {
+        const { user } = requireUser(request);
+        const session = await readableSession(db, user, request.params.id);
+        if (!(mayManage(user, session) || user.role === 'admin')) {
+          // A reservation holder sees the session only through its homes on the agenda (as GET).
+          const own = (await itemsOfSession(db, session.id)).some(
+            (i) => i.reservationHolderId === user.reservationHolderId,
+          );
+          if (!own) throw new HttpError(404, 'séance introuvable');
+          throw new HttpError(403, 'le procès-verbal est réservé aux membres de la commission');
+        }
+        const items = [];
+        for (const item of await itemsOfSession(db, session.id)) {
+          items.push({ ...item, decisions: await decisionsOfItem(db, item.id) });
+        }
+        const names = await sessionNames(db, session);
+        const pdf = await commissionMinutesPdf({
+          session,
+          ...names,
+          items,
+          homes: await homesOfSession(db, session.id),
         });
+        return reply
+          .header('content-type', 'application/pdf')
+          .header(
+            'content-disposition',
+            `attachment; filename="proces-verbal-caleol-${session.landlordId}-${session.heldOn}.pdf"`,
+          )
+          .send(pdf);
+      },
+    );
+
+    app.get(
+      '/commission/landlords',
+      {
+        schema: {
+          tags: [TAG],
+          summary: 'Les bailleurs d’un EPCI pour qui programmer une séance (l’agent : son bailleur)',
+          querystring: z.object({ epci: z.string().regex(/^\d{9}$/, 'code SIREN de 9 chiffres attendu') }),
+          response: {
+            200: z.object({ landlords: z.array(z.object({ id: z.string(), name: z.string() })) }),
+            401: errorSchema,
+            403: errorSchema,
+          },
+        },
+      },
+      async (request) => {
+        const { user } = requireRole(request, 'landlord-agent', 'epci-analyst', 'admin');
+        const { epci } = request.query;
+        if (user.role === 'epci-analyst' && user.epciCode !== epci)
+          throw new HttpError(403, 'territoire non autorisé');
+        const landlords = await landlordsOfEpci(db, epci);
+        return {
+          landlords:
+            user.role === 'landlord-agent' ? landlords.filter((l) => l.id === user.landlordId) : landlords,
+        };
       },
     );
 
@@ -441,6 +533,78 @@ export function commissionRoutes(db: Db): FastifyPluginAsyncZod {
         if (!manage) throw new HttpError(403, 'action non autorisée pour votre rôle');
         const leaseId = await signLease(db, request.params.id, request.body, user);
         return reply.status(201).send({ leaseId });
+      },
+    );
+
+    // ── The applicant's order of preference among their applications (the engine's rank) ─────
+    const preferenceSchema = z.object({
+      applications: z.array(
+        z.object({
+          id: z.string(),
+          advertId: z.string(),
+          cycleId: z.string(),
+          preference: z.number().nullable(),
+          createdAt: z.string(),
+        }),
+      ),
+    });
+
+    app.get(
+      '/applications/preference-order',
+      {
+        schema: {
+          tags: [TAG],
+          summary:
+            'Mes candidatures en cours dans mon ordre de préférence (1 = le logement que je préfère), lu par le moteur d’attribution',
+          response: { 200: preferenceSchema, 401: errorSchema, 403: errorSchema },
+        },
+      },
+      async (request) => {
+        const { user } = requireRole(request, 'applicant');
+        if (!user.sneNumber) return { applications: [] };
+        return { applications: await activeApplicationsInPreferenceOrder(db, user.sneNumber) };
+      },
+    );
+
+    app.put(
+      '/applications/preference-order',
+      {
+        schema: {
+          tags: [TAG],
+          summary:
+            'Classe mes candidatures en cours par ordre de préférence : toutes, chacune une fois, la préférée en premier',
+          body: z.object({ applicationIds: z.array(z.string().max(60)).max(100) }),
+          response: { 200: preferenceSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema },
+        },
+      },
+      async (request, reply) => {
+        const { user } = requireRole(request, 'applicant');
+        const sne = user.sneNumber;
+        if (!sne) throw new HttpError(403, 'aucune demande n’est rattachée à votre compte');
+        const order = request.body.applicationIds;
+        const saved = await db.transaction(async (tx) => {
+          // Locks the demand: two orders sent at once are applied one after the other.
+          await tx.query('SELECT 1 FROM demand WHERE sne_number = $1 FOR UPDATE', [sne]);
+          const active = await activeApplicationsInPreferenceOrder(tx, sne);
+          const problems = preferenceOrderProblems(
+            active.map((a) => a.id),
+            order,
+          );
+          if (problems.length > 0) return problems;
+          await setApplicationPreferences(tx, sne, order);
+          await appendAudit(tx, {
+            actorUserId: user.id,
+            actorRole: user.role,
+            action: 'application.preference.set',
+            entity: 'demand',
+            entityId: sne,
+            epciCode: user.epciCode,
+            details: { applicationIds: order },
+          });
+          return null;
+        });
+        if (saved) return reply.status(400).send({ error: 'ordre de préférence refusé', details: saved });
+        return { applications: await activeApplicationsInPreferenceOrder(db, sne) };
       },
     );
   };
