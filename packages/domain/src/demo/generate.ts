@@ -12,6 +12,7 @@ import type { TerritoryData } from '../territory/types.ts';
 import { DEMO_ASSUMPTIONS } from './assumptions.ts';
 import { dayOf, isoOf, yearOf } from './dates.ts';
 import { type DemandDraft, generateDemands } from './demands.ts';
+import { calibratePlantedFactor, nullModelScoreRule } from './equal-treatment.ts';
 import { demandIncomePerConsumptionUnit, firstQuartileThresholdOn } from './first-quartile.ts';
 import {
   consumptionUnitsOf,
@@ -66,13 +67,33 @@ export function generateDemoPopulation(territory: TerritoryData, options: DemoOp
   const stock = generateStock(territory, plan, a, streams.stock);
   const households: HouseholdDraft[] = generateResidentHouseholds(plan, stock, a, streams.households);
   const allDemands = generateDemands(plan, stock, households, a, streams.demands);
-  const simulated = simulateLettings(
-    stock,
-    allDemands,
-    a,
-    streams.lettings,
-    options.allocationWeightByHouseholdType,
-  );
+  // The null model of the equal-treatment audit and the planted disparity (docs/audit.md).
+  const scoreRule = options.lettingsRule === 'score' ? nullModelScoreRule(allDemands, epci, a) : null;
+  let weightByType = options.allocationWeightByHouseholdType ?? {};
+  const planted = options.plantedDisparity;
+  let plantedDisparity: DemoPopulation['plantedDisparity'];
+  if (planted) {
+    const factor =
+      planted.factor ??
+      calibratePlantedFactor(
+        stock,
+        allDemands,
+        a,
+        root.fork(7),
+        scoreRule ?? nullModelScoreRule(allDemands, epci, a),
+        scoreRule,
+        planted,
+        weightByType,
+      );
+    plantedDisparity = { ...planted, factor };
+    weightByType = {
+      ...weightByType,
+      [planted.householdType]: (weightByType[planted.householdType] ?? 1) * factor,
+    };
+  }
+  const lettingsRandom =
+    options.lettingsSeed === undefined ? streams.lettings : createRandom(options.lettingsSeed).fork(4);
+  const simulated = simulateLettings(stock, allDemands, a, lettingsRandom, weightByType, scoreRule);
 
   // Only the demands still in the register at the start of the lettings years are kept.
   const letStart = dayOf(`${a.lettingYears[0]}-01-01`);
@@ -177,9 +198,12 @@ export function generateDemoPopulation(territory: TerritoryData, options: DemoOp
   const r = streams.resources;
   const demandList: Demand[] = demands.map((d, k) => {
     const units = consumptionUnitsOf(d.persons14OrMore, d.personsUnder14);
+    // In the null model, resources must not depend on the letting: a housed applicant declares what
+    // the household it was modelled on earns, not what its new neighbourhood's calibration gives.
+    const source = scoreRule ? d.template : d.household;
     const income =
-      d.household >= 0
-        ? households[d.household]!.income
+      source >= 0
+        ? households[source]!.income
         : epciQuantile(Math.min(0.999, Math.max(0.001, normalCdf(-(d.propensity - mean) / sd)))) * units;
     const monthlyResourcesEur = Math.round(
       ((income * dm.resourcesUprating) / 12) * Math.exp(dm.resourcesNoise * r.normal()),
@@ -285,5 +309,6 @@ export function generateDemoPopulation(territory: TerritoryData, options: DemoOp
     demands: demandList,
     leases,
     firstQuartileThresholds,
+    ...(plantedDisparity ? { plantedDisparity } : {}),
   };
 }

@@ -1,5 +1,6 @@
 export * from './assumptions.ts';
 export * from './checks.ts';
+export * from './equal-treatment.ts';
 export * from './files.ts';
 export * from './first-quartile.ts';
 export * from './generate.ts';

@@ -39,6 +39,20 @@ function newBucket(): Bucket {
   };
 }
 
+/**
+ * The null model of the equal-treatment audit (docs/audit.md): a candidate's weight is proportional
+ * to its cotation score plus NULL_MODEL_OFFSET (20), `base` (20 + the score without seniority) growing by `perDay` points
+ * a day of seniority up to `capDays`; no reservation holder's rule, no QPV term. The chance of a let
+ * then depends only on the score, the homes sought and the home's accessibility.
+ */
+export interface ScoreRule {
+  /** NULL_MODEL_OFFSET + the demand's score without its seniority points, by demand. */
+  base: Float64Array;
+  /** Seniority points per day, and the seniority (days) after which they stop growing. */
+  perDay: number;
+  capDays: number;
+}
+
 export interface LettingResult {
   /** For each home let during the lettings years, the demand it went to (-1 if no demand fitted). */
   demandOfHome: Int32Array;
@@ -55,6 +69,7 @@ export function simulateLettings(
   a: DemoAssumptions,
   random: Random,
   weightByType: Partial<Record<HouseholdType, number>> = {},
+  scoreRule: ScoreRule | null = null,
 ): LettingResult {
   const l = a.lettings;
   const n = demands.length;
@@ -81,8 +96,15 @@ export function simulateLettings(
     if (d.currentHousing === 'social-tenant') w *= l.weightTransfer;
     w *= weightByType[d.type] ?? 1;
     if (d.wheelchairAccess) w *= 5; // an accessible home goes first to those who need it
-    outside[i] = w * Math.exp(-l.povertyAversionOutsideQpv * d.propensity);
-    inside[i] = w * Math.exp(l.povertyPreferenceInsideQpv * d.propensity);
+    if (scoreRule) {
+      // The null model: the score alone (and the wheelchair match), the planted factor if any.
+      w = (weightByType[d.type] ?? 1) * (d.wheelchairAccess ? 5 : 1);
+      outside[i] = w;
+      inside[i] = w;
+    } else {
+      outside[i] = w * Math.exp(-l.povertyAversionOutsideQpv * d.propensity);
+      inside[i] = w * Math.exp(l.povertyPreferenceInsideQpv * d.propensity);
+    }
     registered[i] = d.registeredDay;
     lapse[i] = d.lapseDay;
     priority[i] = isPriority ? 1 : 0;
@@ -148,6 +170,10 @@ export function simulateLettings(
   // Holder modes: 0 other, 1 State (priority publics), 2 commune (its residents), 3 landlord (transfers).
   const weightOf = (i: number, day: number, qpv: boolean, mode: number, ci: number, accessible: boolean) => {
     if (wheelchair[i] && !accessible) return 0;
+    if (scoreRule) {
+      const age = Math.min(scoreRule.capDays, Math.max(0, day - registered[i]!));
+      return outside[i]! * (scoreRule.base[i]! + scoreRule.perDay * age);
+    }
     let w = (qpv ? inside[i]! : outside[i]!) * (1 + seniority * (day - registered[i]!));
     if (mode === 1) {
       if (!priority[i]) w *= l.stateNonPriorityWeight;
@@ -160,6 +186,18 @@ export function simulateLettings(
 
   /** Raises the bucket's bounds to cover demand i (its weight on the refresh day, and its growth). */
   const bound = (bucket: Bucket, i: number) => {
+    if (scoreRule) {
+      const w =
+        outside[i]! *
+        (scoreRule.base[i]! +
+          scoreRule.perDay * Math.min(scoreRule.capDays, Math.max(0, bucket.refreshedOn - registered[i]!)));
+      const g = outside[i]! * scoreRule.perDay;
+      for (let v = wheelchair[i] ? 1 : 0; v < 4; v += wheelchair[i] ? 2 : 1) {
+        if (g > bucket.unit[v]!) bucket.unit[v] = g;
+        if (w > bucket.combined[v]!) bucket.combined[v] = w;
+      }
+      return;
+    }
     const age = 1 + seniority * Math.max(0, bucket.refreshedOn - registered[i]!);
     for (let v = 0; v < 4; v++) {
       if (wheelchair[i] && (v & 1) === 0) continue; // variants 0 and 2: the home is not accessible
@@ -259,8 +297,9 @@ export function simulateLettings(
     const ci = communeIndex.get(stock.homeCommune[h]!)!;
     const qpv = stock.homeQpv[h] === 1;
     const holder = home.reservationHolder;
-    const mode =
-      holder === 'rh-state'
+    const mode = scoreRule
+      ? 0
+      : holder === 'rh-state'
         ? 1
         : holder.startsWith('rh-commune-')
           ? 2

@@ -2,6 +2,7 @@ import type { Demand, Household, HouseholdType } from '../demand/types.ts';
 import type { Lease } from '../letting/types.ts';
 import type { Home, Landlord, ReservationHolder, Residence } from '../stock/types.ts';
 import type { DemoAssumptions } from './assumptions.ts';
+import type { PlantedDisparity } from './equal-treatment.ts';
 
 /** Version of the generator: bump it whenever the same seed would give different files. */
 export const DEMO_GENERATOR_VERSION = '1.0.0';
@@ -29,9 +30,25 @@ export interface DemoOptions {
    * hook to plant a known disparity for the equal-treatment audit. It is a factor on the chance at one
    * letting, not an odds ratio on being housed: homes are let by typology and households of a type
    * compete mostly among themselves, so the yearly effect is weaker (0.5 here gives about 0.86 for
-   * single parents). An exact odds-ratio option would calibrate this factor. Default: no disparity.
+   * single parents). `plantedDisparity` calibrates the factor for an exact odds ratio. Default: no
+   * disparity.
    */
   allocationWeightByHouseholdType?: Partial<Record<HouseholdType, number>>;
+  /**
+   * How lettings choose among candidates: 'calibrated' (default) mimics commissions (priority,
+   * seniority, reservation holders' rules, reluctance to house the poorest outside QPV); 'score' is
+   * the null model of the equal-treatment audit — the chance depends only on the cotation score
+   * (NULL_MODEL_GRID), the homes sought and accessibility (docs/audit.md).
+   */
+  lettingsRule?: 'calibrated' | 'score';
+  /**
+   * Plants a known disparity: the group's Mantel–Haenszel odds ratio of being housed in a year, within
+   * strata of score decile × typologies sought, is multiplied by `oddsRatio`, everything else
+   * unchanged (the weight factor is calibrated for it; docs/audit.md).
+   */
+  plantedDisparity?: PlantedDisparity;
+  /** Draws the lettings stage from this seed instead of `seed` (every other stage unchanged). */
+  lettingsSeed?: number;
 }
 
 /** Where an IRIS's income distribution comes from. */
@@ -81,4 +98,6 @@ export interface DemoPopulation {
   demands: Demand[];
   leases: Lease[];
   firstQuartileThresholds: FirstQuartileThreshold[];
+  /** The disparity planted, with the weight factor used (DemoOptions.plantedDisparity). */
+  plantedDisparity?: PlantedDisparity & { factor: number };
 }
