@@ -50,7 +50,7 @@ describe('Observatoire page', () => {
     expect(await statM().textContent()).toMatch(/Attendu sans ségrégation : 0,\d+/);
 
     let before = await reading().textContent();
-    await page.getByLabel('Type de ménage').check();
+    await page.getByRole('radio', { name: 'Type de ménage' }).check();
     await changedFrom(before);
     expect(await reading().textContent()).toMatch(/^Lecture\s*Le type de ménage sépare/);
 
@@ -125,7 +125,9 @@ describe('Observatoire page', () => {
     expect(await page.getByTestId('obs-map').count()).toBe(0);
     await page.getByRole('tab', { name: 'Carte' }).click();
     await page.locator('[data-testid=obs-map][data-state=ready]').waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId('obs-legend').textContent()).toContain('non diffusé (moins de 11 ménages)');
+    expect(await page.getByTestId('obs-legend').textContent()).toContain(
+      'secret statistique (valeur non diffusée)',
+    );
     await page.getByLabel('Quotient de localisation du groupe choisi').check();
     await expect.poll(() => page.getByTestId('obs-legend').textContent()).toContain('de 0,90 à 1,10');
   });
@@ -163,13 +165,43 @@ describe('Observatoire page', () => {
     expect(await focused()).toContain('INPUT obs-variable');
     const before = await reading().textContent();
     await page.keyboard.press('ArrowDown');
-    expect(await page.getByLabel('Type de ménage').isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: 'Type de ménage' }).isChecked()).toBe(true);
     await changedFrom(before);
     for (let i = 0; i < 60 && !/^BUTTON\s+Ménages/.test(await focused()); i++)
       await page.keyboard.press('Tab');
     expect(await focused()).toMatch(/^BUTTON\s+Ménages/);
     await page.keyboard.press('Enter');
     expect(await page.getByTestId('units-table').locator('th[aria-sort]').textContent()).toContain('Ménages');
+  });
+});
+
+describe('Observatoire under statistical secrecy', () => {
+  it('says « secret » in words where a share, a quotient or a local score would reveal 1 to 10 households, and stays accessible', async () => {
+    // A full year's lettings by IRIS (the year with most leases): small counts, many of them secret.
+    const options = await (
+      await page.request.get(`${baseUrl}/api/v1/territories/200040715/observatory`)
+    ).json();
+    const { year } = (options.lettings as { year: number; count: number | null }[]).reduce((a, b) =>
+      (b.count ?? 0) > (a.count ?? 0) ? b : a,
+    );
+    await openObservatory(`?variable=household-type&population=lettings&scale=iris&year=${year}`);
+    const table = page.getByTestId('units-table');
+    expect(await table.locator('caption').textContent()).toMatch(
+      /« secret » : valeur non diffusée, car elle révélerait un effectif de 1 à 10 ménages/,
+    );
+    const secret = table.locator('tbody td', { hasText: /^secret$/ });
+    expect(await secret.count()).toBeGreaterThan(0);
+    // Secret values sort last, whichever the direction.
+    await page.getByRole('button', { name: /^Part « Personne seule »/ }).click();
+    const shares = await table.locator('tbody tr td:nth-child(6)').allTextContents();
+    const firstSecret = shares.indexOf('secret');
+    expect(firstSecret).toBeGreaterThan(0);
+    expect(shares.slice(firstSecret).every((t) => t === 'secret')).toBe(true);
+    await expectNoAxeViolations(page);
+    await page.getByRole('tab', { name: 'Carte' }).click();
+    await page.locator('[data-testid=obs-map][data-state=ready]').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('obs-legend').textContent()).toContain('secret statistique');
+    await expectNoAxeViolations(page);
   });
 });
 

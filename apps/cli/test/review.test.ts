@@ -86,6 +86,27 @@ describe('mosaique review and export lettings', () => {
     expect(review.trend.at(-1)).toMatchObject({ year, leases: rows.length });
   });
 
+  it('writes the review as an XLSX workbook with the figures of --json', async () => {
+    const out = path.join(tmp, 'bilan.xlsx');
+    const run = await runCli(
+      ['review', '--epci', '200040715', '--year', String(year), '--json', '--xlsx', out],
+      env,
+    );
+    expect(run.code).toBe(0);
+    const review = JSON.parse(run.stdout);
+    const { default: ExcelJS } = await import('exceljs');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(out);
+    const row = workbook.getWorksheet('Objectifs')!.getRow(2);
+    expect([3, 4, 5, 8].map((c) => row.getCell(c).value)).toEqual([
+      review.outsideQpv.leases,
+      review.outsideQpv.qualifying,
+      review.outsideQpv.share,
+      review.outsideQpv.missingHouseholds,
+    ]);
+    expect(workbook.getWorksheet('Par commune')!.rowCount).toBe(review.byCommune.length + 1);
+  });
+
   it('prints a French summary, and refuses a year without leases or a malformed option', async () => {
     const summary = await runCli(['review', '--epci', '200040715', '--year', String(year)], env);
     expect(summary.stdout).toMatch(/Hors QPV, premier quartile ou relogés : \d+ sur \d+ baux/);

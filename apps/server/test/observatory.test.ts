@@ -92,7 +92,8 @@ describe.each(testDbKinds())('observatory API on %s', (kind) => {
       years: [2024],
       households: 22,
       secrecyThreshold: 11,
-      lettings: [{ year: 2024, count: 1 }],
+      // One lease: a count from 1 to 10, secret.
+      lettings: [{ year: 2024, count: null }],
     });
   });
 
@@ -131,13 +132,26 @@ describe.each(testDbKinds())('observatory API on %s', (kind) => {
     expect(again).toEqual(firstWithoutCache);
   });
 
-  it('withholds units of fewer than 11 households from the unit list and its CSV', async () => {
+  it('withholds units whose total is secret: under 11 households, or giving one back from the EPCI’s', async () => {
     const units = (await get('/units?variable=household-type&population=households&scale=commune')).json();
-    expect(units.withheld).toBe(1);
-    expect(units.units.map((u: { code: string; total: number }) => [u.code, u.total])).toEqual([
-      ['38185', 16],
-    ]);
-    expect(units.units[0].shares).toEqual([6 / 16, 6 / 16, 4 / 16, 0, 0]);
+    // Échirolles (6 households) is secret; Grenoble (16) would give it back as 22 − 16: secret too.
+    expect(units.withheld).toBe(2);
+    expect(units.units).toEqual([]);
+    const indices = (
+      await get('/indices?variable=household-type&population=households&scale=commune')
+    ).json();
+    expect(indices.total).toBe(22);
+    // EPCI: 12 singles, 6 couples, 4 single-parent families: 6 and 4 are secret, and 12 with them
+    // (the two alone would hide 10 households, which 22 − 12 would give back).
+    expect(indices.groups.map((g: { count: number | null; secret: boolean }) => [g.count, g.secret])).toEqual(
+      [
+        [null, true],
+        [null, true],
+        [null, true],
+        [0, false],
+        [0, false],
+      ],
+    );
     const csv = await get('/units?variable=household-type&population=households&scale=commune&format=csv');
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['content-disposition']).toBe(
@@ -145,8 +159,8 @@ describe.each(testDbKinds())('observatory API on %s', (kind) => {
     );
     const lines = csv.body.trim().split('\r\n');
     expect(lines[0]).toMatch(/^epci,variable,population,echelle,annee,version_donnees,code,nom,/);
-    expect(lines).toHaveLength(2);
-    expect(lines[1]).toContain(',38185,Grenoble,');
+    expect(lines[0]).toContain(',score_local,part_de_M,score_local_secret,part_single,part_single_secret,');
+    expect(lines).toHaveLength(1);
     expect(csv.body).not.toContain('Échirolles');
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  defaultYear,
   figurePath,
   formatIndex,
   formatShare,
@@ -18,8 +19,11 @@ const unit = (code: string, name: string, total: number, localScore: number, q1:
   total,
   localScore,
   contribution: localScore / 10,
+  localScoreSecret: false,
   shares: [q1, 1 - q1],
+  sharesSecret: [false, false],
   locationQuotients: [q1 * 4, null],
+  locationQuotientsSecret: [false, false],
   approximate: false,
   point: null,
 });
@@ -55,6 +59,38 @@ describe('observatory page helpers', () => {
       'Bastille',
     ]);
     expect(sortUnits(units, 'quotient', 'descending', 0).map((u) => u.code)).toEqual(['b', 'a', 'c']);
+  });
+
+  it('shows first the latest year of leases whose number is published', () => {
+    expect(
+      defaultYear([
+        { year: 2026, count: null },
+        { year: 2025, count: 3824 },
+        { year: 2024, count: 4167 },
+      ]),
+    ).toBe(2025);
+    expect(defaultYear([{ year: 2026, count: null }])).toBe(2026);
+    expect(defaultYear([])).toBeNull();
+  });
+
+  it('puts units whose value is secret last, whichever the direction', () => {
+    const secret = {
+      ...unit('s', 'Alpes', 40, 0.9, 0.3),
+      localScore: null,
+      contribution: null,
+      localScoreSecret: true,
+      shares: [null, 0.7],
+      sharesSecret: [true, false],
+      locationQuotients: [null, null],
+      locationQuotientsSecret: [true, false],
+    };
+    const units = [secret, unit('a', 'Bastille', 30, 0.2, 0.5), unit('b', 'Arlequin', 12, 0.5, 0.7)];
+    for (const direction of ['ascending', 'descending'] as const) {
+      expect(sortUnits(units, 'localScore', direction, 0).at(-1)!.code).toBe('s');
+      expect(sortUnits(units, 'share', direction, 0).at(-1)!.code).toBe('s');
+      expect(sortUnits(units, 'quotient', direction, 0).at(-1)!.code).toBe('s');
+    }
+    expect(sortUnits(units, 'localScore', 'descending', 0).map((u) => u.code)).toEqual(['b', 'a', 's']);
   });
 
   it('formats indices and shares in French', () => {

@@ -43,47 +43,57 @@ export function register(program: Command): void {
       'à date (AAAA-MM-JJ) : bilan depuis le 1er janvier, avec projection au 31 décembre',
     )
     .option('--json', 'sortie JSON')
-    .action(async (options: { epci: string; year: string; until?: string; json?: boolean }) => {
-      const { year } = checkOptions(options);
-      const { ciaReviewReport, NoLeasesError } = await import('@mosaique/db');
-      const { RuleNotInForceError } = await import('@mosaique/domain/shared/dated.ts');
-      const result = await withDb(async (db) => {
-        try {
-          return await ciaReviewReport(db, options.epci, year, options.until);
-        } catch (error) {
-          // No lease that year, or no target in force on that date: the user's input, said plainly.
-          if (error instanceof NoLeasesError || error instanceof RuleNotInForceError) {
-            throw new UserError((error as Error).message);
+    .option('--xlsx <fichier>', 'écrit aussi le bilan en classeur XLSX (le même que l’API)')
+    .action(
+      async (options: { epci: string; year: string; until?: string; json?: boolean; xlsx?: string }) => {
+        const { year } = checkOptions(options);
+        const { ciaReviewReport, NoLeasesError } = await import('@mosaique/db');
+        const { RuleNotInForceError } = await import('@mosaique/domain/shared/dated.ts');
+        const result = await withDb(async (db) => {
+          try {
+            const report = await ciaReviewReport(db, options.epci, year, options.until);
+            if (options.xlsx) {
+              const { ciaReviewXlsx, reviewEpci } = await import('@mosaique/server');
+              const epci = await reviewEpci(db, options.epci);
+              await writeFile(options.xlsx, await ciaReviewXlsx(report, epci.name, epci.generated));
+              process.stderr.write(`bilan écrit dans ${options.xlsx}\n`);
+            }
+            return report;
+          } catch (error) {
+            // No lease that year, or no target in force on that date: the user's input, said plainly.
+            if (error instanceof NoLeasesError || error instanceof RuleNotInForceError) {
+              throw new UserError((error as Error).message);
+            }
+            throw error;
           }
-          throw error;
+        });
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          return;
         }
-      });
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        return;
-      }
-      const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)} %`);
-      const line = (
-        label: string,
-        o: {
-          leases: number;
-          qualifying: number;
-          share: number | null;
-          target: number;
-          missingHouseholds: number;
-        },
-      ) =>
-        `${label} : ${o.qualifying} sur ${o.leases} baux (${pct(o.share)}, objectif ${pct(o.target)})${o.missingHouseholds ? `, manque ${o.missingHouseholds} ménage(s)` : ', objectif atteint'}`;
-      const lines = [
-        `Bilan CIA ${result.epci} ${result.year} (baux signés jusqu'au ${result.until}) : ${result.leases} baux ; seuil du premier quartile ${result.threshold.used ?? '—'} € (${result.threshold.origin === 'official' ? 'arrêté' : 'calculé'})`,
-        line('Hors QPV, premier quartile ou relogés', result.outsideQpv),
-        line('En QPV, hors premier quartile', result.insideQpv),
-        ...result.priorityByReservationHolder.map((r) =>
-          line(`Publics prioritaires, ${r.reservationHolder}`, r),
-        ),
-      ];
-      process.stdout.write(`${lines.join('\n')}\n`);
-    });
+        const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)} %`);
+        const line = (
+          label: string,
+          o: {
+            leases: number;
+            qualifying: number;
+            share: number | null;
+            target: number;
+            missingHouseholds: number;
+          },
+        ) =>
+          `${label} : ${o.qualifying} sur ${o.leases} baux (${pct(o.share)}, objectif ${pct(o.target)})${o.missingHouseholds ? `, manque ${o.missingHouseholds} ménage(s)` : ', objectif atteint'}`;
+        const lines = [
+          `Bilan CIA ${result.epci} ${result.year} (baux signés jusqu'au ${result.until}) : ${result.leases} baux ; seuil du premier quartile ${result.threshold.used ?? '—'} € (${result.threshold.origin === 'official' ? 'arrêté' : 'calculé'})`,
+          line('Hors QPV, premier quartile ou relogés', result.outsideQpv),
+          line('En QPV, hors premier quartile', result.insideQpv),
+          ...result.priorityByReservationHolder.map((r) =>
+            line(`Publics prioritaires, ${r.reservationHolder}`, r),
+          ),
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      },
+    );
 
   const exportGroup =
     program.commands.find((c) => c.name() === 'export') ?? program.command('export').description('Exports');

@@ -11,12 +11,14 @@ import {
   buildMixSnapshot,
   type MixAnalysis,
   type MixQuery,
+  MixQueryError,
   type MixSnapshot,
   type MutualInformationBootstrap,
   mixBootstrap,
   type SchoolSegregationRow,
   schoolSegregationRows,
 } from '@mosaique/domain/observatory';
+import { type MixSecrecy, mixSecrecy } from '@mosaique/domain/open-data';
 
 /**
  * The observatory's data path (docs/decisions/0006-observatory-data-path.md): per request, one
@@ -86,6 +88,29 @@ export class ObservatoryService {
   /** The bootstrap of M and H (the costly part, asked separately); null when the EPCI is unknown. */
   bootstrap(epci: string, query: MixQuery): Promise<Timed<MutualInformationBootstrap> | null> {
     return this.computed('bootstrap', epci, query, mixBootstrap);
+  }
+
+  /**
+   * The published counts (statistical secrecy) of every unit of every scale for the query's
+   * variable: one system for every variable and scale of its population and year, computed once
+   * for them. Throws MixQueryError for a variable that cannot be measured.
+   */
+  async secrecy(epci: string, query: MixQuery): Promise<Timed<MixSecrecy> | null> {
+    const all = await this.computed(
+      'secrecy',
+      epci,
+      { ...query, variable: 'income-quartile', scale: 'commune' },
+      mixSecrecy,
+    );
+    if (all === null) return null;
+    const value = all.value[query.variable];
+    // A variable with a single group in the population (the analysis refuses it first).
+    if (!value)
+      throw new MixQueryError(
+        'not-measurable',
+        'Tous les ménages de cette population appartiennent au même groupe : rien n’est publié pour cette variable.',
+      );
+    return { ...all, value };
   }
 
   private async computed<T>(

@@ -15,9 +15,9 @@ import {
   type MixPopulation,
   MixQueryError,
   type MixScale,
-  publishableUnits,
   STATISTICAL_SECRECY_MIN_HOUSEHOLDS,
 } from '@mosaique/domain/observatory';
+import { publishedMixUnits, publishedShare } from '@mosaique/domain/open-data';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -26,9 +26,12 @@ import { observatoryServiceFor, type Timed } from '../observatory/observatory-se
 
 /**
  * The observatory API: segregation indices of the households in the database at every scale, with
- * their decomposition, uncertainty, reading and units, and the schools' IPS. Public and aggregated:
- * units counting fewer than 11 households are withheld from unit lists and downloads (statistical
- * secrecy; the indices themselves use every household). Every figure is also a CSV (`?format=csv`).
+ * their decomposition, uncertainty, reading and units, and the schools' IPS. Public and aggregated,
+ * under the open data's statistical secrecy (docs/decisions/0006-observatory-data-path.md): no
+ * published count, share or quotient reveals a count of 1 to 10 households — units whose total is
+ * secret are withheld, a group's share and location quotient are null (flagged) when its count is
+ * secret, a unit's local score when any of its counts is; the indices themselves use every
+ * household. Every figure is also a CSV (`?format=csv`), a secret value empty with a `_secret` column.
  */
 
 const epciParams = z.object({ code: z.string().regex(/^\d{9}$/, 'code SIREN de 9 chiffres attendu') });
@@ -82,9 +85,17 @@ const figureHeader = {
 };
 const indicesResponse = z.object({
   ...figureHeader,
-  total: z.number().describe('Ménages (ou attributions) comptés'),
+  total: z.number().nullable().describe('Ménages (ou attributions) comptés ; null quand secret'),
   unitCount: z.number(),
-  groups: z.array(coded.extend({ count: z.number(), share: z.number() })),
+  groups: z.array(
+    coded.extend({
+      count: z.number().nullable().describe('Ménages du groupe ; null quand secret'),
+      share: z.number().nullable(),
+      secret: z
+        .boolean()
+        .describe('Effectif couvert par le secret statistique (1 à 10 ménages, ou secret secondaire)'),
+    }),
+  ),
   indices: z.object({
     M: z.number().describe('Indice d’information mutuelle (nats)'),
     H: z.number().describe('Indice de Theil, M / E(G), entre 0 et 1'),
@@ -117,18 +128,31 @@ const unitSchema = z.object({
   commune: z.object({ code: z.string(), name: z.string() }).nullable(),
   iris: z.object({ code: z.string(), name: z.string() }).nullable(),
   total: z.number(),
-  localScore: z.number().describe('Score local L_u (nats)'),
-  contribution: z.number().describe('Part de M due à l’unité'),
-  shares: z.array(z.number()).describe('Part de chaque groupe, dans l’ordre de `groups`'),
-  locationQuotients: z.array(z.number().nullable()).describe('Quotient de localisation de chaque groupe'),
+  localScore: z.number().nullable().describe('Score local L_u (nats) ; null quand secret'),
+  contribution: z.number().nullable().describe('Part de M due à l’unité ; null quand secret'),
+  localScoreSecret: z
+    .boolean()
+    .describe(
+      'Score local et part de M non diffusés : un effectif de l’unité est secret (ils le révéleraient)',
+    ),
+  shares: z
+    .array(z.number().nullable())
+    .describe('Part de chaque groupe, dans l’ordre de `groups` ; null quand l’effectif est secret'),
+  sharesSecret: z.array(z.boolean()).describe('Effectif du groupe couvert par le secret statistique'),
+  locationQuotients: z
+    .array(z.number().nullable())
+    .describe('Quotient de localisation de chaque groupe ; null pour un groupe absent de l’EPCI ou secret'),
+  locationQuotientsSecret: z
+    .array(z.boolean())
+    .describe('Quotient non diffusé : l’effectif du groupe dans l’unité ou dans l’EPCI est secret'),
   approximate: z.boolean(),
   point: z.object({ longitude: z.number(), latitude: z.number() }).nullable(),
 });
 const unitsResponse = z.object({
   ...figureHeader,
   groups: z.array(coded),
-  secrecyThreshold: z.number().describe('Ménages en dessous desquels une unité n’est pas diffusée'),
-  withheld: z.number().describe('Unités non diffusées (secret statistique)'),
+  secrecyThreshold: z.number().describe('Ménages en dessous desquels un effectif n’est pas diffusé'),
+  withheld: z.number().describe('Unités non diffusées : leur total est secret (secret statistique)'),
   units: z.array(unitSchema),
 });
 const decompositionResponse = z.object({
@@ -201,6 +225,7 @@ export const observatoryRoutes =
       code: string,
       reply: FastifyReply,
       compute: () => Promise<Timed<T> | null>,
+      timing = true,
     ): Promise<Timed<T>> => {
       let result: Timed<T> | null;
       try {
@@ -211,16 +236,20 @@ export const observatoryRoutes =
         throw error;
       }
       if (!result) throw notFound(code);
-      reply.header(
-        'server-timing',
-        `snapshot;dur=${result.snapshotMs.toFixed(1)}, compute;dur=${result.computeMs.toFixed(1)}`,
-      );
+      if (timing)
+        reply.header(
+          'server-timing',
+          `snapshot;dur=${result.snapshotMs.toFixed(1)}, compute;dur=${result.computeMs.toFixed(1)}`,
+        );
       return result;
     };
     const analysis = (code: string, q: MixQuerystring, reply: FastifyReply) =>
       figure(code, reply, () => service.analysis(code, q));
     const bootstrap = (code: string, q: MixQuerystring, reply: FastifyReply) =>
       figure(code, reply, () => service.bootstrap(code, q));
+    /** The published counts of the query (one system for every scale of its variable and population). */
+    const secrecy = async (code: string, q: MixQuerystring, reply: FastifyReply) =>
+      (await figure(code, reply, () => service.secrecy(code, q), false)).value;
     const header = (a: MixAnalysis, cached: boolean) => ({
       epci: a.epci,
       dataVersion: a.dataVersion,
@@ -266,7 +295,12 @@ export const observatoryRoutes =
               scales: z.array(coded.extend({ levels: z.array(coded) })),
               years: z.array(z.number()).describe('Années avec des baux signés, la plus récente d’abord'),
               households: z.number(),
-              lettings: z.array(z.object({ year: z.number(), count: z.number() })),
+              lettings: z.array(
+                z.object({
+                  year: z.number(),
+                  count: z.number().nullable().describe('Baux signés ; null quand secret (1 à 10)'),
+                }),
+              ),
               secrecyThreshold: z.number(),
               incomeQuartileCuts: z.array(z.number()),
               seed: z.number(),
@@ -300,7 +334,10 @@ export const observatoryRoutes =
           })),
           years: [...snapshot.years],
           households: snapshot.households.length,
-          lettings: snapshot.years.map((year) => ({ year, count: lettingsByYear.get(year) ?? 0 })),
+          lettings: snapshot.years.map((year) => {
+            const count = lettingsByYear.get(year) ?? 0;
+            return { year, count: count > 0 && count < STATISTICAL_SECRECY_MIN_HOUSEHOLDS ? null : count };
+          }),
           secrecyThreshold: STATISTICAL_SECRECY_MIN_HOUSEHOLDS,
           incomeQuartileCuts: [...snapshot.incomeQuartileCuts],
           seed: MIX_SEED,
@@ -323,6 +360,7 @@ export const observatoryRoutes =
       },
       async (request, reply) => {
         const { value: a, cached } = await analysis(request.params.code, request.query, reply);
+        const whole = (await secrecy(request.params.code, request.query, reply)).whole;
         if (request.query.format === 'csv') {
           const { value: b } = await bootstrap(request.params.code, request.query, reply);
           const row = (name: string, value: number, e?: BootstrapEstimate, expected?: number): CsvValue[] => [
@@ -334,7 +372,7 @@ export const observatoryRoutes =
             e?.est,
             e?.se,
             expected,
-            a.total,
+            whole.total.value,
             a.unitCount,
           ];
           return csv(
@@ -363,9 +401,18 @@ export const observatoryRoutes =
         }
         return {
           ...header(a, cached),
-          total: a.total,
+          total: whole.total.value,
           unitCount: a.unitCount,
-          groups: a.groups.map((g) => ({ ...g })),
+          groups: a.groups.map((g, i) => {
+            const cell = whole.cells[i]!;
+            return {
+              code: g.code,
+              label: g.label,
+              count: cell.value,
+              share: publishedShare(cell, whole.total),
+              secret: cell.secret,
+            };
+          }),
           indices: { M: a.M, H: a.H, entropy: a.entropy, dissimilarity: a.dissimilarity },
           underIndependence: a.underIndependence,
           decomposition: a.decomposition.map((t) => ({ ...t })),
@@ -454,7 +501,10 @@ export const observatoryRoutes =
       },
       async (request, reply) => {
         const { value: a, cached } = await analysis(request.params.code, request.query, reply);
-        const { units, withheld } = publishableUnits(a.units);
+        const { units, withheld } = publishedMixUnits(
+          a.units,
+          await secrecy(request.params.code, request.query, reply),
+        );
         if (request.query.format === 'csv') {
           const codes = a.groups.map((g) => g.code);
           return csv(
@@ -472,8 +522,9 @@ export const observatoryRoutes =
                 'menages',
                 'score_local',
                 'part_de_M',
-                ...codes.map((c) => `part_${c}`),
-                ...codes.map((c) => `quotient_localisation_${c}`),
+                'score_local_secret',
+                ...codes.flatMap((c) => [`part_${c}`, `part_${c}_secret`]),
+                ...codes.flatMap((c) => [`quotient_localisation_${c}`, `quotient_localisation_${c}_secret`]),
                 'approche',
                 'longitude',
                 'latitude',
@@ -489,8 +540,9 @@ export const observatoryRoutes =
                 u.total,
                 u.localScore,
                 u.contribution,
-                ...u.shares,
-                ...u.locationQuotients,
+                u.localScoreSecret,
+                ...u.shares.flatMap((v, g) => [v, u.sharesSecret[g]!]),
+                ...u.locationQuotients.flatMap((v, g) => [v, u.locationQuotientsSecret[g]!]),
                 u.approximate,
                 u.point?.longitude,
                 u.point?.latitude,
@@ -503,11 +555,7 @@ export const observatoryRoutes =
           groups: a.groups.map((g) => ({ code: g.code, label: g.label })),
           secrecyThreshold: STATISTICAL_SECRECY_MIN_HOUSEHOLDS,
           withheld,
-          units: units.map((u) => ({
-            ...u,
-            shares: [...u.shares],
-            locationQuotients: [...u.locationQuotients],
-          })),
+          units,
         };
       },
     );

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError, requireRole } from '../auth/plugin.ts';
 import { ciaReviewPdf } from '../reports/cia-review-pdf.ts';
+import { ciaReviewXlsx, reviewEpci } from '../reports/cia-review-xlsx.ts';
 import { mayServeEpci } from './auth.ts';
 
 const params = z.object({ code: z.string().regex(/^\d{9}$/, 'code SIREN de 9 chiffres attendu') });
@@ -82,16 +83,37 @@ export const reviewRoutes =
       async (request, reply) => {
         const { code } = request.params;
         const report = await reviewFor(request, code, request.query.year, request.query.until);
-        const [epci] = await db.query<{ name: string; generated: boolean }>(
-          `SELECT e.name, EXISTS (SELECT 1 FROM dataset d WHERE d.epci_code = e.code AND d.generated) AS generated
-           FROM epci e WHERE e.code = $1`,
-          [code],
-        );
-        const pdf = await ciaReviewPdf(report, epci?.name ?? code, epci?.generated ?? false);
+        const epci = await reviewEpci(db, code);
+        const pdf = await ciaReviewPdf(report, epci.name, epci.generated);
         return reply
           .header('content-type', 'application/pdf')
           .header('content-disposition', `attachment; filename="bilan-cia-${code}-${report.year}.pdf"`)
           .send(pdf);
+      },
+    );
+
+    app.get(
+      '/territories/:code/cia-review.xlsx',
+      {
+        schema: {
+          tags: ['bilan'],
+          summary:
+            'Le bilan de la CIA en classeur XLSX : objectifs, ventilations, tendance, projection, seuil et sources, en nombres',
+          params,
+          querystring,
+          produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+          response: { 200: z.unknown().describe('classeur XLSX'), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { code } = request.params;
+        const report = await reviewFor(request, code, request.query.year, request.query.until);
+        const epci = await reviewEpci(db, code);
+        const xlsx = await ciaReviewXlsx(report, epci.name, epci.generated);
+        return reply
+          .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', `attachment; filename="bilan-cia-${code}-${report.year}.xlsx"`)
+          .send(xlsx);
       },
     );
 

@@ -89,7 +89,8 @@ export function mutualInformationBootstrap(
     }
     const result = mutualInformationOfCells(table, drawn);
     drawsM[b] = result.m;
-    drawsH[b] = result.m / result.entropy;
+    // A draw of a single group has no entropy: H is taken as 0 there, as under independence.
+    drawsH[b] = result.entropy > 0 ? result.m / result.entropy : 0;
   }
   return {
     iterations,

@@ -40,6 +40,20 @@ describe('bootstrap of M and H', () => {
     expect(Math.abs(M.est - 0.421867246137406)).toBeLessThan(0.002);
   });
 
+  it('gives finite intervals of H when a draw holds a single group (4 people, one of another group)', () => {
+    // Unit A: 3 of group x; unit B: 1 of group y. A draw may miss y entirely: no entropy, H taken as 0.
+    const table = contingencyTableFromMatrix(
+      ['A', 'B'],
+      ['x', 'y'],
+      [
+        [3, 0],
+        [0, 1],
+      ],
+    );
+    const { H, M } = mutualInformationBootstrap(table, { seed: 1, iterations: 100 });
+    for (const v of [H.est, H.se, H.bias, ...H.ci, M.est, ...M.ci]) expect(Number.isFinite(v)).toBe(true);
+  });
+
   it('refuses weights that do not add up to whole people', () => {
     const weighted = contingencyTableFromMatrix(
       ['1', '2'],

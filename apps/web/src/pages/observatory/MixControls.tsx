@@ -79,7 +79,7 @@ export function MixControls({
             >
               {options.lettings.map((l) => (
                 <option key={l.year} value={l.year}>
-                  {l.year} ({l.count} baux)
+                  {l.year} ({l.count === null ? 'nombre de baux secret' : `${l.count} baux`})
                 </option>
               ))}
             </select>

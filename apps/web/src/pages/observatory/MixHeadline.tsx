@@ -53,8 +53,9 @@ export function MixHeadline({
   return (
     <>
       <p className="obs-counts" data-testid="obs-counts">
-        {formatCount(indices.total)} {indices.population.code === 'lettings' ? 'ménages logés' : 'ménages'}{' '}
-        répartis en {formatCount(indices.unitCount)} {UNIT_NOUNS[indices.scale.code] ?? 'unités'}.
+        {indices.total === null ? 'Un nombre secret de' : formatCount(indices.total)}{' '}
+        {indices.population.code === 'lettings' ? 'ménages logés' : 'ménages'} répartis en{' '}
+        {formatCount(indices.unitCount)} {UNIT_NOUNS[indices.scale.code] ?? 'unités'}.
         {cuts && (
           <>
             {' '}

@@ -4,7 +4,14 @@ import { classLabels, quantileBreaks, SCHEMES } from '../../lib/classes.ts';
 import { DecompositionChart } from './DecompositionChart.tsx';
 import { MixControls } from './MixControls.tsx';
 import { MixHeadline } from './MixHeadline.tsx';
-import { csvHref, figurePath, formatIndex, formatRatio, scaleApplies } from './observatory-lib.ts';
+import {
+  csvHref,
+  defaultYear,
+  figurePath,
+  formatIndex,
+  formatRatio,
+  scaleApplies,
+} from './observatory-lib.ts';
 import type {
   IndicesAnswer,
   MixParams,
@@ -21,6 +28,8 @@ import { useJson } from './use-json.ts';
 
 // MapLibre is large: its chunk loads only when the map tab is shown.
 const UnitsMap = lazy(() => import('./UnitsMap.tsx'));
+/** The legend's mark of a residence whose value is secret: the map's white dot ringed in grey. */
+const SECRET_DOT = { background: '#ffffff', border: '1px solid #595959', borderRadius: '50%' } as const;
 
 /** Location quotients around 1: blue where the group is rarer than in the whole, red where more present. */
 const QUOTIENT_BREAKS = [0.67, 0.9, 1.1, 1.5];
@@ -55,7 +64,7 @@ function paramsFromUrl(options: ObservatoryOptions): MixParams {
     variable,
     population,
     scale,
-    year: options.years.includes(year) ? year : (options.years[0] ?? null),
+    year: options.years.includes(year) ? year : defaultYear(options.lettings),
   };
 }
 
@@ -92,12 +101,17 @@ export function MixPanel({ epci }: { epci: string }) {
   const units = useJson<UnitsAnswer>(params && figurePath(epci, 'units', params));
 
   const unitValue = useCallback(
-    (u: MixUnit) => (measure === 'localScore' ? u.localScore : (u.locationQuotients[group] ?? 0)),
+    (u: MixUnit) =>
+      measure === 'localScore'
+        ? u.localScore
+        : u.locationQuotientsSecret[group]
+          ? null
+          : (u.locationQuotients[group] ?? 0),
     [measure, group],
   );
   const { breaks, colours } = useMemo(() => {
     if (measure === 'quotient') return { breaks: QUOTIENT_BREAKS, colours: QUOTIENT_COLOURS };
-    const values = units.data?.units.map((u) => u.localScore) ?? [];
+    const values = units.data?.units.flatMap((u) => (u.localScore === null ? [] : [u.localScore])) ?? [];
     const max = Math.max(0, ...values);
     return { breaks: quantileBreaks(values, 5, max > 0 ? max / 1000 : 0.001), colours: SCHEMES.purpleBlue };
   }, [measure, units.data]);
@@ -249,18 +263,20 @@ export function MixPanel({ epci }: { epci: string }) {
                             {label}
                           </li>
                         ))}
-                        {params.scale !== 'residence' && (
-                          <li>
-                            <span className="swatch swatch-withheld" aria-hidden="true" />
-                            non diffusé (moins de {options.data.secrecyThreshold} ménages)
-                          </li>
-                        )}
+                        <li>
+                          <span
+                            className={params.scale === 'residence' ? 'swatch' : 'swatch swatch-withheld'}
+                            style={params.scale === 'residence' ? SECRET_DOT : undefined}
+                            aria-hidden="true"
+                          />
+                          secret statistique (valeur non diffusée)
+                        </li>
                       </ul>
                       {params.scale === 'residence' && (
                         <p>
                           <small>
-                            Les résidences de moins de {options.data.secrecyThreshold} ménages ne sont pas
-                            dessinées.
+                            Les résidences dont le nombre de ménages est secret (moins de{' '}
+                            {options.data.secrecyThreshold}) ne sont pas dessinées.
                           </small>
                         </p>
                       )}

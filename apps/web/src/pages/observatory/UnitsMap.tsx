@@ -63,7 +63,7 @@ function unitFeatures(
   scale: MixScale,
   geometries: Geometries,
   units: readonly MixUnit[],
-  value: (u: MixUnit) => number,
+  value: (u: MixUnit) => number | null,
 ) {
   const byCode = new Map(units.map((u) => [u.code, u]));
   if (scale === 'residence') {
@@ -102,7 +102,7 @@ export default function UnitsMap(props: {
   epci: string;
   scale: MixScale;
   units: readonly MixUnit[];
-  value: (u: MixUnit) => number;
+  value: (u: MixUnit) => number | null;
   format: (n: number) => string;
   breaks: readonly number[];
   colours: readonly string[];
@@ -176,10 +176,24 @@ export default function UnitsMap(props: {
           source: 'communes',
           paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.6 },
         });
+        // A secret value: a white dot ringed in grey (« secret » in the tooltip and the table).
+        map.addLayer({
+          id: 'units-withheld',
+          type: 'circle',
+          source: 'units',
+          filter: ['==', ['get', 'value'], null],
+          paint: {
+            'circle-color': '#ffffff',
+            'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 3, 14, 8],
+            'circle-stroke-color': '#595959',
+            'circle-stroke-width': 1.2,
+          },
+        });
         map.addLayer({
           id: 'units-fill',
           type: 'circle',
           source: 'units',
+          filter: ['!=', ['get', 'value'], null],
           paint: {
             'circle-color': colourExpression(breaks, colours),
             'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 3, 14, 8],
@@ -225,14 +239,19 @@ export default function UnitsMap(props: {
       if (!p) return;
       map.getCanvas().style.cursor = 'pointer';
       const v = p.value;
+      const total = p.total === null || p.total === undefined || p.total === 'null' ? null : p.total;
       const shown =
         v === null || v === undefined || v === 'null'
-          ? 'non diffusé (moins de 11 ménages)'
-          : `${latest.current.format(Number(v))} (${p.total} ménages)`;
+          ? total === null
+            ? 'non diffusé (secret statistique)'
+            : `secret (secret statistique, ${total} ménages)`
+          : `${latest.current.format(Number(v))} (${total} ménages)`;
       setTooltip({ x: e.point.x, y: e.point.y, text: `${p.name} : ${shown}` });
     };
-    map.on('mousemove', 'units-fill', show);
-    map.on('mouseleave', 'units-fill', () => setTooltip(null));
+    for (const layer of ['units-fill', 'units-withheld']) {
+      map.on('mousemove', layer, show);
+      map.on('mouseleave', layer, () => setTooltip(null));
+    }
     return () => {
       map.remove();
       mapRef.current = null;

@@ -4,6 +4,7 @@ import {
   formatIndex,
   formatRatio,
   formatShare,
+  SECRET_TEXT,
   type SortDirection,
   sortUnits,
   type UnitSortKey,
@@ -11,6 +12,20 @@ import {
 import type { UnitsAnswer } from './types.ts';
 
 const PAGE = 100;
+
+/** A published number, or « secret » (text, for every reader) when statistical secrecy covers it. */
+function Figure({
+  value,
+  secret,
+  format,
+}: {
+  value: number | null;
+  secret: boolean;
+  format: (n: number) => string;
+}) {
+  if (secret) return <span className="obs-secret">{SECRET_TEXT}</span>;
+  return <>{value === null ? '—' : format(value)}</>;
+}
 
 /**
  * The units of the scale, sortable by any column (buttons in the column headers, aria-sort on the
@@ -54,7 +69,9 @@ export function UnitsTable({ answer, group }: { answer: UnitsAnswer; group: numb
           {answer.scale.label} : {formatCount(answer.units.length)} unités diffusées ; cliquez sur un en-tête
           de colonne pour trier.{' '}
           {answer.withheld > 0 &&
-            `${formatCount(answer.withheld)} unité(s) de moins de ${answer.secrecyThreshold} ménages ne sont pas diffusées (secret statistique).`}
+            `${formatCount(answer.withheld)} unité(s) ne sont pas diffusées (secret statistique : moins de ${answer.secrecyThreshold} ménages, ou secret secondaire). `}
+          « {SECRET_TEXT} » : valeur non diffusée, car elle révélerait un effectif de 1 à{' '}
+          {answer.secrecyThreshold - 1} ménages.
         </caption>
         <thead>
           <tr>
@@ -81,11 +98,25 @@ export function UnitsTable({ answer, group }: { answer: UnitsAnswer; group: numb
               </th>
               {withCommune && <td>{u.commune?.name ?? ''}</td>}
               <td className="num">{formatCount(u.total)}</td>
-              <td className="num">{formatIndex(u.localScore)}</td>
-              <td className="num">{formatShare(u.contribution)}</td>
-              <td className="num">{formatShare(u.shares[group] ?? 0)}</td>
               <td className="num">
-                {u.locationQuotients[group] === null ? '—' : formatRatio(u.locationQuotients[group] ?? 0)}
+                <Figure value={u.localScore} secret={u.localScoreSecret} format={formatIndex} />
+              </td>
+              <td className="num">
+                <Figure value={u.contribution} secret={u.localScoreSecret} format={formatShare} />
+              </td>
+              <td className="num">
+                <Figure
+                  value={u.shares[group] ?? null}
+                  secret={u.sharesSecret[group] ?? false}
+                  format={formatShare}
+                />
+              </td>
+              <td className="num">
+                <Figure
+                  value={u.locationQuotients[group] ?? null}
+                  secret={u.locationQuotientsSecret[group] ?? false}
+                  format={formatRatio}
+                />
               </td>
             </tr>
           ))}

@@ -49,14 +49,29 @@ export const formatIps = (value: number): string => oneDecimal.format(value);
 export type UnitSortKey = 'name' | 'commune' | 'total' | 'localScore' | 'contribution' | 'share' | 'quotient';
 export type SortDirection = 'ascending' | 'descending';
 
-/** Units sorted by a column; `group` is the group index of the share and quotient columns. Stable, ties by name. */
+/**
+ * The year of leases shown first: the latest whose number of leases is published (a year of 1 to
+ * 10 leases, e.g. the first days of a year, shows nothing but secrets), else the latest.
+ */
+export function defaultYear(lettings: readonly { year: number; count: number | null }[]): number | null {
+  const sorted = lettings.toSorted((a, b) => b.year - a.year);
+  return (sorted.find((l) => l.count !== null && l.count > 0) ?? sorted[0])?.year ?? null;
+}
+
+/** Text of a value covered by statistical secrecy (shown as text, never by colour alone). */
+export const SECRET_TEXT = 'secret';
+
+/**
+ * Units sorted by a column; `group` is the group index of the share and quotient columns. Secret
+ * (null) values come last in both directions. Stable, ties by name.
+ */
 export function sortUnits(
   units: readonly MixUnit[],
   key: UnitSortKey,
   direction: SortDirection,
   group: number,
 ): MixUnit[] {
-  const value = (u: MixUnit): number | string => {
+  const value = (u: MixUnit): number | string | null => {
     switch (key) {
       case 'name':
         return u.name;
@@ -69,19 +84,22 @@ export function sortUnits(
       case 'contribution':
         return u.contribution;
       case 'share':
-        return u.shares[group] ?? 0;
+        return u.shares[group] ?? null;
       case 'quotient':
-        return u.locationQuotients[group] ?? 0;
+        return u.locationQuotients[group] ?? null;
     }
   };
   const sign = direction === 'ascending' ? 1 : -1;
   return units.toSorted((a, b) => {
     const x = value(a);
     const y = value(b);
+    if ((x === null) !== (y === null)) return x === null ? 1 : -1;
     const order =
-      typeof x === 'string' || typeof y === 'string'
-        ? String(x).localeCompare(String(y), 'fr')
-        : (x as number) - (y as number);
+      x === null || y === null
+        ? 0
+        : typeof x === 'string' || typeof y === 'string'
+          ? String(x).localeCompare(String(y), 'fr')
+          : (x as number) - (y as number);
     return order * sign || a.name.localeCompare(b.name, 'fr') || a.code.localeCompare(b.code);
   });
 }

@@ -16,7 +16,8 @@ export interface ObservatoryOptions {
   scales: (Coded & { code: MixScale; levels: Coded[] })[];
   years: number[];
   households: number;
-  lettings: { year: number; count: number }[];
+  /** Leases signed per year; null when secret (1 to 10). */
+  lettings: { year: number; count: number | null }[];
   secrecyThreshold: number;
   incomeQuartileCuts: number[];
   seed: number;
@@ -49,9 +50,10 @@ export interface DecompositionTerm {
 }
 
 export interface IndicesAnswer extends FigureHeader {
-  total: number;
+  /** null when secret (statistical secrecy). */
+  total: number | null;
   unitCount: number;
-  groups: (Coded & { count: number; share: number })[];
+  groups: (Coded & { count: number | null; share: number | null; secret: boolean })[];
   indices: { M: number; H: number; entropy: number; dissimilarity: number };
   underIndependence: { iterations: number; M: { mean: number; sd: number }; H: { mean: number; sd: number } };
   decomposition: DecompositionTerm[];
@@ -82,10 +84,16 @@ export interface MixUnit {
   commune: { code: string; name: string } | null;
   iris: { code: string; name: string } | null;
   total: number;
-  localScore: number;
-  contribution: number;
-  shares: number[];
+  /** null when secret (a count of the unit is secret): see localScoreSecret. */
+  localScore: number | null;
+  contribution: number | null;
+  localScoreSecret: boolean;
+  /** null when the group's count is secret (sharesSecret). */
+  shares: (number | null)[];
+  sharesSecret: boolean[];
+  /** null for a group absent from the EPCI, or secret (locationQuotientsSecret). */
   locationQuotients: (number | null)[];
+  locationQuotientsSecret: boolean[];
   approximate: boolean;
   point: { longitude: number; latitude: number } | null;
 }

@@ -116,6 +116,12 @@ function ReviewView({ report }: { report: ReviewReport }) {
           le bilan (PDF)
         </a>{' '}
         ·{' '}
+        <a
+          href={`/api/v1/territories/${report.epci}/cia-review.xlsx?year=${report.year}&until=${report.until}`}
+        >
+          le bilan (XLSX)
+        </a>{' '}
+        ·{' '}
         <a href={`/api/v1/territories/${report.epci}/lettings.csv?year=${report.year}`}>
           les baux signés de l’année (CSV), pour recalculer le bilan
         </a>
