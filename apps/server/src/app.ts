@@ -15,13 +15,18 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth/plugin.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { commissionRoutes } from './routes/commission.ts';
 import { cotationRoutes } from './routes/cotation.ts';
 import { demandRoutes } from './routes/demands.ts';
 import { healthRoutes } from './routes/health.ts';
 import { lettingRoutes } from './routes/letting.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { observatoryRoutes } from './routes/observatory.ts';
+import { openDataRoutes } from './routes/open-data.ts';
+import { relocationRoutes } from './routes/relocation.ts';
+import { resultRoutes } from './routes/results.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { territoryRoutes } from './routes/territories.ts';
 
@@ -36,6 +41,8 @@ export interface AppOptions {
   loginPerMinute?: number;
   /** Secure flag of the session cookie (default true; false only for plain-HTTP testing on a network). */
   secureCookies?: boolean;
+  /** 'smtp' when the notifier sends e-mail, 'demo' (default) when messages stay in the outbox. */
+  mailDelivery?: 'smtp' | 'demo';
 }
 
 export const WEB_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../web/dist');
@@ -125,6 +132,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             'Commission d’attribution (CALEOL) : séances, proposition du moteur, décisions, baux signés',
         },
         { name: 'tâches', description: 'Avancement des travaux longs' },
+        {
+          name: 'relogement',
+          description:
+            'Renouvellement urbain (NPNRU) : opérations, dossiers de relogement, propositions, indicateurs de trajectoire',
+        },
+        {
+          name: 'données ouvertes',
+          description:
+            'Données publiques agrégées, sans connexion, sous secret statistique (Licence Ouverte 2.0)',
+        },
+        {
+          name: 'notifications',
+          description:
+            'Messages envoyés (boîte de démonstration), adresse de réception, alertes de nouvelles annonces',
+        },
       ],
     },
     transform: jsonSchemaTransform,
@@ -157,10 +179,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(cotationRoutes(options.db));
       await api.register(demandRoutes(options.db));
       await api.register(reviewRoutes(options.db));
+      await api.register(auditRoutes(options.db));
       await api.register(lettingRoutes(options.db));
       await api.register(commissionRoutes(options.db));
+      await api.register(notificationRoutes(options.db, { delivery: options.mailDelivery ?? 'demo' }));
+      await api.register(resultRoutes(options.db));
+      await api.register(relocationRoutes(options.db));
       await api.register(territoryRoutes(options.db));
       await api.register(observatoryRoutes(options.db));
+      await api.register(openDataRoutes(options.db));
     },
     { prefix: '/api/v1' },
   );

@@ -37,10 +37,16 @@ export const DEMO_ACCOUNTS: readonly (DemoAccount & {
     role: 'reservation-holder-agent',
     reservationHolderId: 'rh-state',
   },
+  {
+    identifier: 'relogement@demo.mosaique.fr',
+    displayName: 'Chargée de relogement de Villeneuve (démo)',
+    role: 'relocation-officer',
+    epciCode: '200040715',
+  },
 ];
 
 /**
- * Creates the demo accounts when the database has none: the four agents above and one applicant,
+ * Creates the demo accounts when the database has none: the agents above and one applicant,
  * whose identifier is the SNE number of the first active demand. Returns that number, or null when
  * nothing was created.
  */

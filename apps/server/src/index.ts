@@ -1,2 +1,3 @@
 export * from './app.ts';
+export { ciaReviewXlsx, reviewEpci } from './reports/cia-review-xlsx.ts';
 export * from './start.ts';

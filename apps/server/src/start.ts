@@ -5,6 +5,7 @@ import {
   type Db,
   DEMO_TERRITORY_DIR,
   dbOptionsFromEnv,
+  failInterruptedJobs,
   importTerritory,
   migrate,
   openDb,
@@ -16,11 +17,16 @@ import { DEFAULT_COTATION_GRID } from '@mosaique/domain/cotation';
 import { generateDemoPopulation } from '@mosaique/domain/demo';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, loggerOptions, WEB_ROOT } from './app.ts';
+import { ensureDemoCommission } from './commission/demo-commission.ts';
 import { rescoreDemands } from './cotation/rescore.ts';
 import { DEMO_PASSWORD, ensureDemoAccounts } from './demo-accounts.ts';
 import { ensureDemoLetting } from './demo-letting.ts';
 import { closeDueCycles } from './letting/close-cycles.ts';
+import { ensureDemoMailbox, ensureDemoPastLets } from './notifications/demo-results.ts';
+import { smtpMailerFromEnv, startNotifier } from './notifications/sender.ts';
 import { observatoryServiceFor } from './observatory/observatory-service.ts';
+import { ensureDemoRelocation } from './relocation/demo.ts';
+import { warmOpenData } from './routes/open-data.ts';
 
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
@@ -58,6 +64,9 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     progress(
       applied.length ? `Migrations appliquées : ${applied.join(', ')} (${elapsed()})` : 'Schéma à jour',
     );
+    const interrupted = await failInterruptedJobs(db);
+    if (interrupted)
+      progress(`${interrupted} tâche(s) interrompue(s) par l’arrêt précédent, marquée(s) en échec`);
     await ensureDemoData(db, progress, elapsed);
 
     const port = Number(env.PORT ?? 3000);
@@ -67,7 +76,9 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     if (!Number.isInteger(loginPerMinute) || loginPerMinute < 1) {
       throw new Error(`MOSAIQUE_LOGIN_PER_MINUTE invalide : ${env.MOSAIQUE_LOGIN_PER_MINUTE}`);
     }
+    const mailer = smtpMailerFromEnv(env);
     const app = await buildApp({
+      mailDelivery: mailer ? 'smtp' : 'demo',
       db,
       webRoot: options.webRoot ?? WEB_ROOT,
       logger: loggerOptions(env.LOG_LEVEL),
@@ -88,12 +99,15 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
         .catch((error: unknown) => app.log.error({ err: error }, 'clôture des cycles'));
     }, CYCLE_CHECK_MS);
     closer.unref();
+    // Notifications: reminders of cycles closing soon; e-mails sent when SMTP is configured.
+    const notifier = startNotifier(db, { mailer, log: app.log });
     return {
       app,
       db,
       url: address,
       async close() {
         clearInterval(closer);
+        await notifier.stop();
         await warming;
         await app.close();
         await db.close();
@@ -109,6 +123,9 @@ async function warmObservatory(db: Db, log: (error: unknown) => void): Promise<v
   try {
     const epcis = await db.query<{ code: string }>('SELECT code FROM epci');
     for (const { code } of epcis) await observatoryServiceFor(db).snapshot(code);
+    // Then the open data's default catalogue (publication under secrecy, indices): its first visitor
+    // would otherwise wait for it (seconds on the demo territory).
+    for (const { code } of epcis) await warmOpenData(db, code);
   } catch (error) {
     log(error);
   }
@@ -148,13 +165,20 @@ async function ensureDemoData(
   const adverts = await ensureDemoLetting(db, DEMO_EPCI);
   if (adverts > 0)
     progress(`Cycles de location de démonstration ouverts : ${adverts} annonces publiées (${elapsed()})`);
+  const examined = await ensureDemoCommission(db, DEMO_EPCI);
+  if (examined > 0)
+    progress(`Cycle clos de démonstration pour la commission : ${examined} logements (${elapsed()})`);
   const applicant = await ensureDemoAccounts(db, DEMO_EPCI);
+  const [pastLets, mails] = [await ensureDemoPastLets(db, DEMO_EPCI), await ensureDemoMailbox(db, DEMO_EPCI)];
+  if (pastLets + mails > 0)
+    progress(`Démonstration : ${pastLets} attributions passées, ${mails} e-mails (${elapsed()})`);
   if (applicant) {
     progress(
       `Comptes de démonstration créés (mot de passe « ${DEMO_PASSWORD} ») : admin@, analyste@, bailleur@, ` +
         `reservataire@demo.mosaique.fr, et le demandeur ${applicant}`,
     );
   }
+  await ensureDemoRelocation(db, DEMO_EPCI, progress);
 }
 
 async function loadDemoPopulation(

@@ -21,6 +21,7 @@ const ACCOUNTS: TestAccount[] = [
   { identifier: 'analyste-ailleurs@test', role: 'epci-analyst' },
   { identifier: 'bailleur@test', role: 'landlord-agent', landlordId: 'L1' },
   { identifier: 'reservataire@test', role: 'reservation-holder-agent', reservationHolderId: 'state' },
+  { identifier: 'relogement@test', role: 'relocation-officer', epciCode: '200040715' },
   { identifier: APPLICANT_SNE, role: 'applicant', sneNumber: APPLICANT_SNE, epciCode: '200040715' },
 ];
 
@@ -169,7 +170,7 @@ describe.each(testDbKinds())('accounts and sessions on %s', (kind) => {
     {
       endpoint: '/api/v1/auth/session',
       method: 'GET',
-      allowed: ['applicant', 'landlord-agent', 'epci-analyst', 'admin'],
+      allowed: ['applicant', 'landlord-agent', 'epci-analyst', 'relocation-officer', 'admin'],
     },
     {
       endpoint: '/api/v1/activation-codes',
@@ -184,6 +185,7 @@ describe.each(testDbKinds())('accounts and sessions on %s', (kind) => {
     'landlord-agent': 'bailleur@test',
     'reservation-holder-agent': null, // locked by the test above; covered by its own row below
     'epci-analyst': 'analyste@test',
+    'relocation-officer': 'relogement@test',
     admin: 'admin@test',
   };
   for (const row of MATRIX) {

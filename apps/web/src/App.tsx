@@ -1,18 +1,34 @@
-import { useEffect, useRef, useState } from 'react';
+import { type ComponentType, lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { DEMO_EPCI, type EpciSummary, getJson, ROLE_LABELS } from './api.ts';
 import { DemoBanner } from './components/DemoBanner.tsx';
-import { ActivationPage } from './pages/ActivationPage.tsx';
-import { CotationPage } from './pages/CotationPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
-import { AdvertsPage, ManageLettingPage, MyApplicationsPage } from './pages/letting/index.ts';
-import { MyDemandPage } from './pages/MyDemandPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
-import { ObservatoryPage } from './pages/observatory/ObservatoryPage.tsx';
-import { ReviewPage } from './pages/review/ReviewPage.tsx';
-import { TerritoryPage } from './pages/TerritoryPage.tsx';
 import { Link, navigate, usePath } from './router.tsx';
 import { SessionProvider, useSession } from './session.tsx';
+
+type PageProps = { epci: EpciSummary | null };
+
+/** Pages are loaded on demand: the first page needs only its own code (one chunk per page). */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType<PageProps>>>, name: K) {
+  return lazy(() => load().then((module) => ({ default: module[name] })));
+}
+const ActivationPage = page(() => import('./pages/ActivationPage.tsx'), 'ActivationPage');
+const AuditPage = page(() => import('./pages/audit/AuditPage.tsx'), 'AuditPage');
+const CotationPage = page(() => import('./pages/CotationPage.tsx'), 'CotationPage');
+const CommissionPage = page(() => import('./pages/commission/CommissionPage.tsx'), 'CommissionPage');
+const MyDemandPage = page(() => import('./pages/MyDemandPage.tsx'), 'MyDemandPage');
+const MailboxPage = page(() => import('./pages/notifications/MailboxPage.tsx'), 'MailboxPage');
+const ObservatoryPage = page(() => import('./pages/observatory/ObservatoryPage.tsx'), 'ObservatoryPage');
+const OpenDataPage = page(() => import('./pages/open-data/OpenDataPage.tsx'), 'OpenDataPage');
+const ResultsPage = page(() => import('./pages/results/ResultsPage.tsx'), 'ResultsPage');
+const ReviewPage = page(() => import('./pages/review/ReviewPage.tsx'), 'ReviewPage');
+const TerritoryPage = page(() => import('./pages/TerritoryPage.tsx'), 'TerritoryPage');
+const AdvertsPage = page(() => import('./pages/letting/AdvertsPage.tsx'), 'AdvertsPage');
+const ManageLettingPage = page(() => import('./pages/letting/ManageLettingPage.tsx'), 'ManageLettingPage');
+const MyApplicationsPage = page(() => import('./pages/letting/MyApplicationsPage.tsx'), 'MyApplicationsPage');
+const MyRelocationPage = page(() => import('./pages/relocation/MyRelocationPage.tsx'), 'MyRelocationPage');
+const RelocationPage = page(() => import('./pages/relocation/RelocationPage.tsx'), 'RelocationPage');
 
 const PAGES = [
   { path: '/', title: 'Accueil', component: HomePage },
@@ -21,6 +37,13 @@ const PAGES = [
   { path: '/cotation', title: 'Cotation', component: CotationPage },
   { path: '/ma-demande', title: 'Ma demande', component: MyDemandPage },
   { path: '/bilan', title: 'Bilan CIA', component: ReviewPage },
+  {
+    path: '/audit',
+    title: 'Audit d’égalité de traitement',
+    component: AuditPage,
+    roles: ['epci-analyst', 'admin'],
+  },
+  { path: '/donnees-ouvertes', title: 'Données ouvertes', component: OpenDataPage },
   { path: '/annonces', title: 'Logements à louer', component: AdvertsPage },
   {
     path: '/mes-candidatures',
@@ -34,10 +57,35 @@ const PAGES = [
     component: ManageLettingPage,
     roles: ['landlord-agent', 'epci-analyst'],
   },
+  {
+    path: '/commission',
+    title: 'Commission',
+    component: CommissionPage,
+    roles: ['landlord-agent', 'epci-analyst', 'admin'],
+  },
+  {
+    path: '/relogement',
+    title: 'Relogement',
+    component: RelocationPage,
+    roles: ['relocation-officer', 'epci-analyst', 'landlord-agent', 'admin'],
+  },
+  {
+    path: '/mon-relogement',
+    title: 'Mon relogement',
+    component: MyRelocationPage,
+    roles: ['applicant'],
+  },
+  {
+    path: '/e-mails-envoyes',
+    title: 'E-mails envoyés',
+    component: MailboxPage,
+    roles: ['applicant', 'admin'],
+  },
 ] as const;
 
 /** Pages reached from links rather than the main navigation. */
 const OTHER_PAGES = [
+  { path: '/resultats-attributions', title: 'Résultats des attributions', component: ResultsPage },
   { path: '/connexion', title: 'Connexion', component: LoginPage },
   { path: '/activation', title: 'Activer mon compte', component: ActivationPage },
 ] as const;
@@ -138,7 +186,9 @@ function Shell() {
       </header>
       <DemoBanner sources={epci?.sources ?? null} />
       <main id="contenu" ref={mainRef} tabIndex={-1}>
-        <Page epci={epci} />
+        <Suspense fallback={<p className="page-loading">Chargement de la page…</p>}>
+          <Page epci={epci} />
+        </Suspense>
       </main>
       <footer className="site-footer">
         <div className="inner">

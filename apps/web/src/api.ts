@@ -103,7 +103,13 @@ export async function sendJson<T>(
   return (response.status === 204 ? null : await response.json()) as T;
 }
 
-export type Role = 'applicant' | 'landlord-agent' | 'reservation-holder-agent' | 'epci-analyst' | 'admin';
+export type Role =
+  | 'applicant'
+  | 'landlord-agent'
+  | 'reservation-holder-agent'
+  | 'epci-analyst'
+  | 'relocation-officer'
+  | 'admin';
 
 export interface SessionUser {
   id: string;
@@ -126,5 +132,6 @@ export const ROLE_LABELS: Record<Role, string> = {
   'landlord-agent': 'agent de bailleur',
   'reservation-holder-agent': 'agent de réservataire',
   'epci-analyst': 'analyste de l’EPCI',
+  'relocation-officer': 'chargé·e de relogement',
   admin: 'administration',
 };

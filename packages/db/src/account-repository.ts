@@ -1,11 +1,18 @@
 import type { Db } from './db.ts';
 
-export type Role = 'applicant' | 'landlord-agent' | 'reservation-holder-agent' | 'epci-analyst' | 'admin';
+export type Role =
+  | 'applicant'
+  | 'landlord-agent'
+  | 'reservation-holder-agent'
+  | 'epci-analyst'
+  | 'relocation-officer'
+  | 'admin';
 export const ROLES: readonly Role[] = [
   'applicant',
   'landlord-agent',
   'reservation-holder-agent',
   'epci-analyst',
+  'relocation-officer',
   'admin',
 ];
 

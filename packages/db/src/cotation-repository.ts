@@ -242,6 +242,20 @@ export async function updateJob(
   );
 }
 
+/**
+ * Ends as failed the jobs a stopped process left queued or running (jobs run inside the server
+ * process: after a restart nothing will finish them). Called at start, before the server listens;
+ * one platform process serves a database. Returns how many jobs were ended.
+ */
+export async function failInterruptedJobs(db: Db): Promise<number> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE job SET status = 'failed', finished_at = now(),
+       message = 'Interrompu par un redémarrage de la plateforme : relancez l’opération.'
+     WHERE status IN ('queued', 'running') RETURNING id`,
+  );
+  return rows.length;
+}
+
 export async function getJob(db: Db, id: string): Promise<Job | null> {
   const [row] = await db.query<Job>(`SELECT ${JOB_COLUMNS} FROM job WHERE id = $1`, [id]);
   return row ?? null;

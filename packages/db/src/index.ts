@@ -1,4 +1,5 @@
 export * from './account-repository.ts';
+export * from './audit-queries.ts';
 export * from './bulk.ts';
 export * from './commission-repository.ts';
 export * from './copy-binary.ts';
@@ -7,8 +8,10 @@ export * from './db.ts';
 export * from './demand-repository.ts';
 export * from './letting-repository.ts';
 export * from './migrate.ts';
+export * from './notification-repository.ts';
 export * from './observatory-snapshot.ts';
 export * from './population-repository.ts';
+export * from './relocation-repository.ts';
 export * from './review-queries.ts';
 export * from './territory-folder.ts';
 export * from './territory-queries.ts';
