@@ -39,10 +39,11 @@ describe('equal-treatment audit page', () => {
     expect(await focused()).toBe('Auditer');
     await page.keyboard.press('Enter');
     await expect
-      .poll(() => page.getByRole('heading', { level: 2 }).first().textContent(), { timeout: 30_000 })
+      // The audit reads and scores every demand of the period: slow on a loaded 2-core CI machine.
+      .poll(() => page.getByRole('heading', { level: 2 }).first().textContent(), { timeout: 60_000 })
       .toMatch(/Période du 01\/01\/2024 au 31\/12\/2024/);
     await expectNoAxeViolations(page);
-  });
+  }, 120_000);
 
   it('keeps the audit from the other roles', async () => {
     await signIn(page, baseUrl, 'bailleur@demo.mosaique.fr');

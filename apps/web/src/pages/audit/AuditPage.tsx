@@ -39,13 +39,19 @@ export function AuditPage() {
     setError(null);
     setLoading(true);
     const period = query.from && query.to ? `?from=${query.from}&to=${query.to}` : '';
-    getJson<AuditReport>(`/territories/${DEMO_EPCI}/audit${period}`)
+    // A newer period asked meanwhile: this answer is dropped (and its request cancelled).
+    const controller = new AbortController();
+    getJson<AuditReport>(`/territories/${DEMO_EPCI}/audit${period}`, controller.signal)
       .then(setReport)
       .catch((e: Error) => {
+        if (controller.signal.aborted) return;
         setReport(null);
         setError(e.message);
       })
-      .finally(() => setLoading(false));
+      .finally(() => {
+        if (!controller.signal.aborted) setLoading(false);
+      });
+    return () => controller.abort();
   }, [allowed, query]);
 
   if (session === undefined) return <p>Chargement…</p>;
