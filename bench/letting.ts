@@ -36,6 +36,7 @@ import pg from 'pg';
 import { buildApp } from '../apps/server/src/app.ts';
 import { hashPassword } from '../apps/server/src/auth/passwords.ts';
 import { rescoreDemands } from '../apps/server/src/cotation/rescore.ts';
+import { ReadCache } from '../apps/server/src/letting/read-cache.ts';
 
 const EPCI = '200040715';
 const ADVERTS = 10_000;
@@ -43,6 +44,10 @@ const APPLICANTS = 50_000;
 const SECONDS = Number(process.env.MOSAIQUE_BENCH_SECONDS ?? 20);
 const RATE = Number(process.env.MOSAIQUE_BENCH_RATE ?? 200);
 const GOAL_P99_MS = 100;
+/** Distinct signed-in applicants whose searches are mixed in the second run. */
+const SIGNED_IN = 100;
+/** Writes per second during the runs (an application then its withdrawal), each emptying the cache. */
+const WRITES_PER_SECOND = Number(process.env.MOSAIQUE_BENCH_WRITES ?? 2);
 const PASSWORD = 'mot de passe du banc d’essai';
 
 process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -184,39 +189,51 @@ async function prepare(db: Db): Promise<void> {
     `  ${counts.adverts} annonces publiées, ${counts.applicants} demandeurs actifs, ${counts.applications} candidatures actives`,
   );
 
-  // The applicant: a demand of a couple with an application (their chance is computed on each advert).
-  const [me] = await db.query<{ sne: string }>(
-    `SELECT d.sne_number AS sne FROM demand d JOIN application ap ON ap.sne_number = d.sne_number
-     WHERE d.status = 'active' AND d.household_id IS NOT NULL AND d.persons_14_or_more = 2 ORDER BY d.sne_number LIMIT 1`,
+  // The signed-in applicants: demands with applications (their chance is computed on each advert).
+  const applicants = await db.query<{ sne: string }>(
+    `SELECT DISTINCT d.sne_number AS sne FROM demand d JOIN application ap ON ap.sne_number = d.sne_number
+     WHERE d.status = 'active' AND d.household_id IS NOT NULL ORDER BY d.sne_number LIMIT $1`,
+    [SIGNED_IN],
   );
-  await createUser(db, {
-    identifier: 'demandeur-banc',
-    displayName: 'Demandeur du banc d’essai',
-    role: 'applicant',
-    landlordId: null,
-    reservationHolderId: null,
-    epciCode: EPCI,
-    sneNumber: me!.sne,
-    passwordHash: await hashPassword(PASSWORD),
-  });
+  const passwordHash = await hashPassword(PASSWORD);
+  for (const [i, a] of applicants.entries()) {
+    await createUser(db, {
+      identifier: `demandeur-banc-${i}`,
+      displayName: 'Demandeur du banc d’essai',
+      role: 'applicant',
+      landlordId: null,
+      reservationHolderId: null,
+      epciCode: EPCI,
+      sneNumber: a.sne,
+      passwordHash,
+    });
+  }
 }
 
 async function measure(db: Db): Promise<void> {
+  // The platform's configuration (apps/server/src/start.ts): search reads cached 5 s at most,
+  // emptied by every write.
   const app = await buildApp({
     db,
+    readCache: new ReadCache(5000),
     secureCookies: false,
     rateLimitPerMinute: 1_000_000,
     loginPerMinute: 1000,
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   try {
-    const login = await fetch(`${address}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: address },
-      body: JSON.stringify({ identifier: 'demandeur-banc', password: PASSWORD }),
-    });
-    if (!login.ok) throw new Error(`connexion refusée : ${login.status} ${await login.text()}`);
-    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const sessions: { cookie: string; csrf: string }[] = [];
+    for (let i = 0; i < SIGNED_IN; i++) {
+      const login = await fetch(`${address}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: address },
+        body: JSON.stringify({ identifier: `demandeur-banc-${i}`, password: PASSWORD }),
+      });
+      if (!login.ok) throw new Error(`connexion refusée : ${login.status} ${await login.text()}`);
+      const { csrfToken } = (await login.json()) as { csrfToken: string };
+      sessions.push({ cookie: login.headers.getSetCookie()[0]!.split(';')[0]!, csrf: csrfToken });
+    }
+    const cookie = sessions[0]!.cookie;
 
     const communes = (
       await db.query<{ code: string }>(
@@ -248,9 +265,41 @@ async function measure(db: Db): Promise<void> {
       `  ${queries.length} recherches, de ${Math.min(...sizes)} à ${Math.max(...sizes)} annonces par réponse`,
     );
 
-    const run = async (label: string, headers: Record<string, string>) => {
+    // Writes during the measured runs: one applicant applies to an advert, then withdraws, and again.
+    const [target] = await db.query<{ id: string }>(
+      `SELECT a.id FROM advert a WHERE a.status = 'published' AND NOT EXISTS (
+         SELECT 1 FROM application ap JOIN app_user u ON u.sne_number = ap.sne_number
+         WHERE ap.advert_id = a.id AND u.identifier = 'demandeur-banc-1') ORDER BY a.id LIMIT 1`,
+    );
+    const writer = sessions[1]!;
+    const writeHeaders = { cookie: writer.cookie, 'x-csrf-token': writer.csrf, origin: address };
+    let writes = 0;
+    let failedWrites = 0;
+    const write = async () => {
+      const applied = await fetch(`${address}/api/v1/adverts/${target!.id}/applications`, {
+        method: 'POST',
+        headers: { ...writeHeaders, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      if (!applied.ok) return void failedWrites++;
+      const { id } = (await applied.json()) as { id: string };
+      const withdrawn = await fetch(`${address}/api/v1/applications/${id}`, {
+        method: 'DELETE',
+        headers: writeHeaders,
+      });
+      if (withdrawn.ok) writes += 2;
+      else failedWrites++;
+    };
+
+    const run = async (label: string, headerSets: Record<string, string>[]) => {
       // Warm-up (JIT, plans, caches), not measured.
-      await autocannon({ url: address, connections: 10, amount: 200, requests: requestsFor(headers) });
+      await autocannon({ url: address, connections: 10, amount: 200, requests: requestsFor(headerSets) });
+      writes = 0;
+      failedWrites = 0;
+      const writing =
+        WRITES_PER_SECOND > 0
+          ? setInterval(() => void write().catch(() => failedWrites++), 2000 / WRITES_PER_SECOND)
+          : undefined;
       // In a worker thread: the load generator must not share the server's event loop.
       const result = await autocannon({
         url: address,
@@ -258,27 +307,41 @@ async function measure(db: Db): Promise<void> {
         connections: 20,
         overallRate: RATE,
         duration: SECONDS,
-        requests: requestsFor(headers),
+        requests: requestsFor(headerSets),
       });
+      clearInterval(writing);
       const l = result.latency;
       const ok = l.p99 <= GOAL_P99_MS && result.non2xx === 0 && result.errors === 0;
       console.log(
         `${label.padEnd(28)} ${result.requests.total} requêtes en ${result.duration.toFixed(0)} s, ${result.requests.average.toFixed(0)} req/s ; ` +
           `latence p50 ${l.p50} ms, p90 ${l.p90} ms, p99 ${l.p99} ms, max ${l.max} ms ; ` +
-          `${(result.throughput.average / 1e6).toFixed(2)} Mo/s ; erreurs ${result.errors}, non-2xx ${result.non2xx}` +
+          `${(result.throughput.average / 1e6).toFixed(2)} Mo/s ; erreurs ${result.errors}, non-2xx ${result.non2xx} ; ` +
+          `${writes} écritures pendant la mesure${failedWrites ? ` (${failedWrites} refusées)` : ''}` +
           `  objectif p99 ≤ ${GOAL_P99_MS} ms ${ok ? '✓' : '✗'}`,
       );
       return ok;
     };
-    const requestsFor = (headers: Record<string, string>) =>
-      queries.map((q) => ({
-        method: 'GET' as const,
-        path: `/api/v1/adverts?epci=${EPCI}${q ? `&${q}` : ''}`,
-        headers: { 'accept-encoding': 'br, gzip', accept: 'application/json', ...headers },
-      }));
+    // Every search of every header set (one per signed-in applicant), interleaved.
+    const requestsFor = (headerSets: Record<string, string>[]) =>
+      headerSets.flatMap((headers, i) =>
+        queries.map((_, k) => {
+          const q = queries[(k + i) % queries.length];
+          return {
+            method: 'GET' as const,
+            path: `/api/v1/adverts?epci=${EPCI}${q ? `&${q}` : ''}`,
+            headers: { 'accept-encoding': 'br, gzip', accept: 'application/json', ...headers },
+          };
+        }),
+      );
     console.log(`GET /api/v1/adverts à ${RATE} requêtes/s pendant ${SECONDS} s :`);
-    const anonymous = await run('anonyme', {});
-    const signedIn = await run('demandeur connecté (chance)', { cookie });
+    console.log(
+      `  lectures mises en cache 5 s au plus, cache vidé à chaque écriture ; ${WRITES_PER_SECOND} écritures/s pendant la mesure (MOSAIQUE_BENCH_WRITES)`,
+    );
+    const anonymous = await run('anonyme', [{}]);
+    const signedIn = await run(
+      `${SIGNED_IN} demandeurs connectés`,
+      sessions.map((x) => ({ cookie: x.cookie })),
+    );
     if (!anonymous || !signedIn) process.exitCode = 1;
   } finally {
     await app.close();

@@ -15,6 +15,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth/plugin.ts';
+import type { ReadCache } from './letting/read-cache.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { commissionRoutes } from './routes/commission.ts';
@@ -43,6 +44,8 @@ export interface AppOptions {
   secureCookies?: boolean;
   /** 'smtp' when the notifier sends e-mail, 'demo' (default) when messages stay in the outbox. */
   mailDelivery?: 'smtp' | 'demo';
+  /** Cache of the advert search's reads (none by default), emptied by every successful write. */
+  readCache?: ReadCache;
 }
 
 export const WEB_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../web/dist');
@@ -168,6 +171,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       // pre-compressed files (see apps/cli/src/web-build.ts).
       await api.register(compress, { threshold: 1024, encodings: ['br', 'gzip'] });
       await api.register(authPlugin, { db: options.db });
+      const readCache = options.readCache;
+      if (readCache) {
+        // Every successful write may change what the cached reads answer: empty the cache before
+        // the answer leaves, so the writer's next read sees its write.
+        api.addHook('onSend', async (request, reply) => {
+          if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400)
+            readCache.clear();
+        });
+      }
       await api.register(
         authRoutes({
           db: options.db,
@@ -180,7 +192,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(demandRoutes(options.db));
       await api.register(reviewRoutes(options.db));
       await api.register(auditRoutes(options.db));
-      await api.register(lettingRoutes(options.db));
+      await api.register(lettingRoutes(options.db, { readCache: options.readCache }));
       await api.register(commissionRoutes(options.db));
       await api.register(notificationRoutes(options.db, { delivery: options.mailDelivery ?? 'demo' }));
       await api.register(resultRoutes(options.db));

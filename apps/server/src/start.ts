@@ -22,6 +22,7 @@ import { rescoreDemands } from './cotation/rescore.ts';
 import { DEMO_PASSWORD, ensureDemoAccounts } from './demo-accounts.ts';
 import { ensureDemoLetting } from './demo-letting.ts';
 import { closeDueCycles } from './letting/close-cycles.ts';
+import { ReadCache } from './letting/read-cache.ts';
 import { ensureDemoMailbox, ensureDemoPastLets } from './notifications/demo-results.ts';
 import { smtpMailerFromEnv, startNotifier } from './notifications/sender.ts';
 import { observatoryServiceFor } from './observatory/observatory-service.ts';
@@ -77,7 +78,10 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
       throw new Error(`MOSAIQUE_LOGIN_PER_MINUTE invalide : ${env.MOSAIQUE_LOGIN_PER_MINUTE}`);
     }
     const mailer = smtpMailerFromEnv(env);
+    // Advert search reads kept 5 s at most, emptied by every write (docs/decisions/0008).
+    const readCache = new ReadCache(5000);
     const app = await buildApp({
+      readCache,
       mailDelivery: mailer ? 'smtp' : 'demo',
       db,
       webRoot: options.webRoot ?? WEB_ROOT,
@@ -94,6 +98,7 @@ export async function startPlatform(options: StartOptions = {}): Promise<Running
     const closer = setInterval(() => {
       closeDueCycles(db)
         .then((closed) => {
+          if (closed.length) readCache.clear();
           for (const c of closed) app.log.info({ cycle: c.cycleId }, 'cycle de location clos');
         })
         .catch((error: unknown) => app.log.error({ err: error }, 'clôture des cycles'));

@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import {
+  type AdvertFilters,
   type AdvertView,
   activeApplicantsOf,
   activeApplicantsOfAdverts,
@@ -57,6 +58,7 @@ import { z } from 'zod';
 import { HttpError, requireRole, requireUser } from '../auth/plugin.ts';
 import { closeCycle } from '../letting/close-cycles.ts';
 import { processPhoto } from '../letting/photos.ts';
+import { NO_CACHE, type ReadCache } from '../letting/read-cache.ts';
 import { notifyAdvertPublished } from '../notifications/queue.ts';
 import { mayServeEpci } from './auth.ts';
 
@@ -75,6 +77,9 @@ const errorSchema = z.object({
   error: z.string(),
   details: z.union([z.array(z.string()), z.string()]).optional(),
 });
+/** The `response` entries of the error statuses a route may answer. */
+const errorResponses = <C extends number>(...codes: C[]) =>
+  Object.fromEntries(codes.map((code) => [code, errorSchema])) as Record<C, typeof errorSchema>;
 const idParams = z.object({ id: z.string().uuid('identifiant invalide') });
 const sneNumber = z.string().trim().min(1).max(40);
 const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
@@ -262,6 +267,8 @@ export interface LettingRouteOptions {
   chance?: ChanceSettings;
   /** The clock (tests). */
   now?: () => Date;
+  /** Cache of the advert search's reads, emptied by every write (none by default). */
+  readCache?: ReadCache;
 }
 
 const isAgentOf = (user: User, advert: { landlordId: string; epci: string }) =>
@@ -316,6 +323,7 @@ export const lettingRoutes =
   async (app) => {
     const chanceSettings = options.chance ?? DEFAULT_CHANCE_SETTINGS;
     const now = options.now ?? (() => new Date());
+    const cache = options.readCache ?? NO_CACHE;
     const today = () => now().toISOString().slice(0, 10);
 
     async function chanceFor(epci: string, advertId: string, sne: string) {
@@ -328,6 +336,29 @@ export const lettingRoutes =
       const advert = await getAdvert(db, id);
       if (!advert || !seesAdvert(user, advert)) throw new HttpError(404, 'annonce introuvable');
       return advert;
+    }
+
+    /** The advert if the user is an agent of its landlord (else 404 or 403). */
+    async function ownAdvert(user: User, advertId: string) {
+      const advert = await advertOr404(advertId, user);
+      if (user.role !== 'landlord-agent' || advert.landlordId !== user.landlordId)
+        throw new HttpError(403, 'cette annonce n’est pas celle de votre bailleur');
+      return advert;
+    }
+
+    /**
+     * In the transaction: locks the advert and checks that it may still change (no application yet);
+     * `frozen` says, once someone has applied, what may no longer change.
+     */
+    async function lockEditable(tx: Db, advertId: string, frozen: string): Promise<void> {
+      const locked = (await lockAdvert(tx, advertId))!;
+      if (!advertEditable(locked.status, locked.applicationsEver))
+        throw new HttpError(
+          409,
+          locked.applicationsEver > 0
+            ? `des candidatures existent : ${frozen}`
+            : 'cette annonce est retirée ou close',
+        );
     }
 
     async function applicationOr404(id: string, user: User) {
@@ -563,9 +594,9 @@ export const lettingRoutes =
       async (request) => {
         const user = request.auth?.user;
         const q = request.query;
-        const demand =
-          user?.role === 'applicant' && user.sneNumber ? await demandOf(db, user.sneNumber) : null;
-        const adverts = await listAdverts(db, {
+        const sne = user?.role === 'applicant' ? user.sneNumber : null;
+        const demand = sne ? await cache.get(`demand:${sne}`, () => demandOf(db, sne)) : null;
+        const filters: AdvertFilters = {
           epci: q.epci ?? demand?.epci,
           statuses: q.status ?? ['published'],
           alsoVisible:
@@ -586,7 +617,8 @@ export const lettingRoutes =
           cycleId: q.cycleId,
           limit: q.limit,
           offset: q.offset,
-        });
+        };
+        const adverts = await cache.get(`adverts:${JSON.stringify(filters)}`, () => listAdverts(db, filters));
         // Counted before eligibility is judged: the next page starts after the rows read here.
         const nextOffset = adverts.length === q.limit ? q.offset + q.limit : null;
         const visible = user?.role === 'admin' ? adverts : adverts.filter((a) => seesAdvert(user, a));
@@ -602,9 +634,13 @@ export const lettingRoutes =
         const ids = listed.map((a) => a.id);
         const open = listed.filter((a) => a.status === 'published').map((a) => a.id);
         const [me, applicants, mine] = await Promise.all([
-          standingOf(db, demand.epci, demand.sneNumber),
-          activeApplicantsOfAdverts(db, demand.epci, open),
-          ownApplicationsOn(db, demand.sneNumber, ids),
+          cache.get(`standing:${demand.sneNumber}`, () => standingOf(db, demand.epci, demand.sneNumber)),
+          cache.get(`applicants:${demand.epci}:${open.join(',')}`, () =>
+            activeApplicantsOfAdverts(db, demand.epci, open),
+          ),
+          cache.get(`mine:${demand.sneNumber}:${ids.join(',')}`, () =>
+            ownApplicationsOn(db, demand.sneNumber, ids),
+          ),
         ]);
         return {
           adverts: listed.map((a) => {
@@ -687,14 +723,7 @@ export const lettingRoutes =
             cycleId: z.string().uuid('identifiant de cycle invalide'),
             publish: z.boolean().default(false),
           }),
-          response: {
-            201: advertSchema,
-            400: errorSchema,
-            401: errorSchema,
-            403: errorSchema,
-            404: errorSchema,
-            409: errorSchema,
-          },
+          response: { 201: advertSchema, ...errorResponses(400, 401, 403, 404, 409) },
         },
       },
       async (request, reply) => {
@@ -759,21 +788,12 @@ export const lettingRoutes =
             cycleId: z.string().uuid().optional(),
             publish: z.literal(true).optional(),
           }),
-          response: {
-            200: advertSchema,
-            400: errorSchema,
-            401: errorSchema,
-            403: errorSchema,
-            404: errorSchema,
-            409: errorSchema,
-          },
+          response: { 200: advertSchema, ...errorResponses(400, 401, 403, 404, 409) },
         },
       },
       async (request, reply) => {
         const { user } = requireRole(request, 'landlord-agent');
-        const advert = await advertOr404(request.params.id, user);
-        if (advert.landlordId !== user.landlordId)
-          throw new HttpError(403, 'cette annonce n’est pas celle de votre bailleur');
+        const advert = await ownAdvert(user, request.params.id);
         const body = request.body;
         const problems = advertTextProblems({
           description: body.description ?? advert.description,
@@ -781,14 +801,11 @@ export const lettingRoutes =
         });
         if (problems.length) return reply.status(400).send({ error: 'annonce invalide', details: problems });
         await db.transaction(async (tx) => {
-          const locked = (await lockAdvert(tx, advert.id))!;
-          if (!advertEditable(locked.status, locked.applicationsEver))
-            throw new HttpError(
-              409,
-              locked.applicationsEver > 0
-                ? 'des candidatures existent : l’annonce ne peut plus être modifiée, seulement retirée avec un motif'
-                : 'cette annonce est retirée ou close',
-            );
+          await lockEditable(
+            tx,
+            advert.id,
+            'l’annonce ne peut plus être modifiée, seulement retirée avec un motif',
+          );
           if (body.cycleId) {
             const cycle = await getCycle(tx, body.cycleId);
             if (
@@ -827,20 +844,12 @@ export const lettingRoutes =
           body: z.object({
             reason: z.string().trim().min(5, 'motif requis (5 caractères au moins)').max(1000),
           }),
-          response: {
-            200: advertSchema,
-            401: errorSchema,
-            403: errorSchema,
-            404: errorSchema,
-            409: errorSchema,
-          },
+          response: { 200: advertSchema, ...errorResponses(401, 403, 404, 409) },
         },
       },
       async (request) => {
         const { user } = requireRole(request, 'landlord-agent');
-        const advert = await advertOr404(request.params.id, user);
-        if (advert.landlordId !== user.landlordId)
-          throw new HttpError(403, 'cette annonce n’est pas celle de votre bailleur');
+        const advert = await ownAdvert(user, request.params.id);
         await db.transaction(async (tx) => {
           const locked = (await lockAdvert(tx, advert.id))!;
           if (locked.status !== 'draft' && locked.status !== 'published')
@@ -861,25 +870,7 @@ export const lettingRoutes =
     );
 
     // ── Photos ─────────────────────────────────────────────────────────────────────────────────
-    /** The advert if the user is an agent of its landlord (else 404 or 403). */
-    async function ownAdvert(user: User, advertId: string) {
-      const advert = await advertOr404(advertId, user);
-      if (user.role !== 'landlord-agent' || advert.landlordId !== user.landlordId)
-        throw new HttpError(403, 'cette annonce n’est pas celle de votre bailleur');
-      return advert;
-    }
-    /** In the transaction: locks the advert and checks that it may still change (no application yet). */
-    async function lockEditable(tx: Db, advert: AdvertView) {
-      const locked = (await lockAdvert(tx, advert.id))!;
-      if (!advertEditable(locked.status, locked.applicationsEver))
-        throw new HttpError(
-          409,
-          locked.applicationsEver > 0
-            ? 'des candidatures existent : les photos de l’annonce ne peuvent plus changer'
-            : 'cette annonce est retirée ou close',
-        );
-      return advert;
-    }
+    const photosFrozen = 'les photos de l’annonce ne peuvent plus changer';
 
     app.post(
       '/adverts/:id/photos',
@@ -898,14 +889,7 @@ export const lettingRoutes =
               .max(Math.ceil((PHOTO_MAX_BYTES * 4) / 3) + 4, 'la photo (image) dépasse 10 Mo')
               .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'image (imageBase64) : base64 attendu'),
           }),
-          response: {
-            201: advertSchema,
-            400: errorSchema,
-            401: errorSchema,
-            403: errorSchema,
-            404: errorSchema,
-            409: errorSchema,
-          },
+          response: { 201: advertSchema, ...errorResponses(400, 401, 403, 404, 409) },
         },
       },
       async (request, reply) => {
@@ -919,7 +903,7 @@ export const lettingRoutes =
         if (!processed.ok)
           return reply.status(400).send({ error: 'photo invalide', details: processed.problems });
         await db.transaction(async (tx) => {
-          await lockEditable(tx, advert);
+          await lockEditable(tx, advert.id, photosFrozen);
           const count = (await advertPhotoIds(tx, advert.id)).length;
           if (count >= PHOTO_MAX_PER_ADVERT)
             throw new HttpError(409, `une annonce compte au plus ${PHOTO_MAX_PER_ADVERT} photos`);
@@ -982,20 +966,14 @@ export const lettingRoutes =
           tags: [TAG],
           summary: 'Retire une photo d’une annonce de votre bailleur (tant que personne n’a candidaté)',
           params: photoParams,
-          response: {
-            200: advertSchema,
-            401: errorSchema,
-            403: errorSchema,
-            404: errorSchema,
-            409: errorSchema,
-          },
+          response: { 200: advertSchema, ...errorResponses(401, 403, 404, 409) },
         },
       },
       async (request) => {
         const { user } = requireRole(request, 'landlord-agent');
         const a = await ownAdvert(user, request.params.id);
         await db.transaction(async (tx) => {
-          await lockEditable(tx, a);
+          await lockEditable(tx, a.id, photosFrozen);
           if (!(await deleteAdvertPhoto(tx, a.id, request.params.photoId)))
             throw new HttpError(404, 'photo introuvable');
           await appendAudit(tx, {
@@ -1021,21 +999,14 @@ export const lettingRoutes =
             'Fixe l’ordre des photos d’une annonce de votre bailleur (toutes, chacune une fois), tant que personne n’a candidaté',
           params: idParams,
           body: z.object({ photoIds: z.array(z.string().uuid()).max(PHOTO_MAX_PER_ADVERT) }),
-          response: {
-            200: advertSchema,
-            400: errorSchema,
-            401: errorSchema,
-            403: errorSchema,
-            404: errorSchema,
-            409: errorSchema,
-          },
+          response: { 200: advertSchema, ...errorResponses(400, 401, 403, 404, 409) },
         },
       },
       async (request) => {
         const { user } = requireRole(request, 'landlord-agent');
         const a = await ownAdvert(user, request.params.id);
         await db.transaction(async (tx) => {
-          await lockEditable(tx, a);
+          await lockEditable(tx, a.id, photosFrozen);
           const current = await advertPhotoIds(tx, a.id);
           const asked = request.body.photoIds;
           if (
@@ -1122,14 +1093,7 @@ export const lettingRoutes =
             'Candidate à une annonce : le demandeur pour lui-même, ou un agent (bailleur, analyste) pour un demandeur sans accès à internet (sneNumber requis, candidature « assistée »)',
           params: idParams,
           body: z.object({ sneNumber: sneNumber.optional() }).default({}),
-          response: {
-            201: applicationSchema,
-            401: errorSchema,
-            403: errorSchema,
-            404: errorSchema,
-            409: errorSchema,
-            422: errorSchema,
-          },
+          response: { 201: applicationSchema, ...errorResponses(401, 403, 404, 409, 422) },
         },
       },
       async (request, reply) => {
@@ -1276,13 +1240,7 @@ export const lettingRoutes =
           summary:
             'Retire une candidature active : le demandeur, ou pour lui un agent du bailleur de l’annonce, un analyste de l’EPCI ou l’agent qui l’a faite',
           params: idParams,
-          response: {
-            200: applicationSchema,
-            401: errorSchema,
-            403: errorSchema,
-            404: errorSchema,
-            409: errorSchema,
-          },
+          response: { 200: applicationSchema, ...errorResponses(401, 403, 404, 409) },
         },
       },
       async (request) => {
