@@ -84,6 +84,15 @@ describe('urban-renewal relocation pages', () => {
     expect(await page.getByTestId('proposal-response').first().textContent()).toBe('en attente de réponse');
     expect(await page.getByTestId('relocation-steps').textContent()).toMatch(/proposition de logement n° 1/);
     await expectNoAxeViolations(page);
+    // A dated follow-up note, sent with the keyboard: recorded, and its field emptied for the next one.
+    const note = page.getByLabel('Note de suivi (jamais exportée)');
+    await note.fill('Visite du logement proposé prévue.');
+    await page.getByRole('button', { name: 'Ajouter la note' }).focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('relocation-notice').textContent())
+      .toMatch(/Note ajoutée au dossier/);
+    expect(await note.inputValue()).toBe('');
   });
 
   it('gives the household its file, lets it refuse a proposal with its reason and see the homes matching its wishes', async () => {

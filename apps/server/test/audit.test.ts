@@ -12,7 +12,7 @@ import { type DemoPopulation, generateDemoPopulation } from '@mosaique/domain/de
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { EVERYONE, logIn, MATRIX_ACCOUNTS, matrixDatabase, type Who } from './helpers.ts';
+import { EVERYONE, logIn, logInAll, matrixDatabase, type TestSession, type Who } from './helpers.ts';
 
 const EPCI = '200040715';
 
@@ -20,14 +20,14 @@ describe.each(testDbKinds())('equal-treatment audit API on %s', (kind) => {
   describe('who may read it', () => {
     let db: Db;
     let app: FastifyInstance;
-    const cookies = new Map<string, string>();
+    const sessions = new Map<string, TestSession>();
     beforeAll(async () => {
       // A second landlord, without homes in the EPCI: its agent must be refused like the first's.
       db = await matrixDatabase(kind, async (d) => {
         await d.query("INSERT INTO landlord (id, name) VALUES ('L2', 'Autre bailleur')");
       });
       app = await buildApp({ db, loginPerMinute: 1000, rateLimitPerMinute: 100_000 });
-      for (const a of MATRIX_ACCOUNTS) cookies.set(a.identifier, (await logIn(app, a.identifier)).cookie);
+      await logInAll(app, sessions);
     });
     afterAll(async () => {
       await app?.close();
@@ -36,7 +36,7 @@ describe.each(testDbKinds())('equal-treatment audit API on %s', (kind) => {
     const get = (who: Who, query = 'from=2025-01-01&to=2025-12-31') =>
       app.inject({
         url: `/api/v1/territories/${EPCI}/audit?${query}`,
-        headers: who === 'anonyme' ? {} : { cookie: cookies.get(who)! },
+        headers: who === 'anonyme' ? {} : { cookie: sessions.get(who)!.cookie },
       });
 
     it('answers the EPCI’s analysts and the administrators only', async () => {

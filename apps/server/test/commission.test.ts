@@ -6,7 +6,15 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { closeCycle } from '../src/letting/close-cycles.ts';
-import { EVERYONE, logIn, MATRIX_ACCOUNTS, matrixDatabase, type Who } from './helpers.ts';
+import {
+  apiCaller,
+  logInAll,
+  matrixDatabase,
+  SECOND_LANDLORD_SQL,
+  statusesByRole,
+  type TestSession,
+  type Who,
+} from './helpers.ts';
 
 const EPCI = '200040715';
 const DAY = 86_400_000;
@@ -45,9 +53,7 @@ function pdfText(pdf: Buffer): string {
 /** Vacant homes V1…V4 of landlord L1 (T2 PLUS outside QPV, reserved to the town), L2's residence R3, and 3 more demands without household. */
 async function addHomesAndDemands(db: Db): Promise<void> {
   await db.exec(`
-    INSERT INTO landlord (id, name) VALUES ('L2', 'Autre bailleur');
-    INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
-      SELECT 'R3', epci_code, 'L2', 'Les Saules', commune_code, iris_code, NULL, longitude, latitude, 2001 FROM residence WHERE id = 'R2';
+    ${SECOND_LANDLORD_SQL}
     INSERT INTO home (id, epci_code, residence_id, typology, surface_m2, floor, lift, accessible, financing, rent_eur, charges_eur, reservation_holder_id)
       SELECT 'V' || i, '${EPCI}', 'R2', 2, 45, 1, true, true, 'PLUS', 300, 50, 'commune-38185' FROM generate_series(1, 4) i;
     INSERT INTO demand (sne_number, epci_code, household_id, registered_on, applicant_birth_date, household_type, persons_14_or_more,
@@ -65,7 +71,7 @@ async function addHomesAndDemands(db: Db): Promise<void> {
 describe.each(testDbKinds())('commission API on %s', (kind) => {
   let db: Db;
   let app: FastifyInstance;
-  const sessions = new Map<string, { cookie: string; csrf: string }>();
+  const sessions = new Map<string, TestSession>();
   let cycleId: string;
   let sessionId: string;
   interface Item {
@@ -127,30 +133,14 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
       }
     }
     app = await buildApp({ db, loginPerMinute: 1000, rateLimitPerMinute: 100_000 });
-    for (const a of MATRIX_ACCOUNTS) sessions.set(a.identifier, await logIn(app, a.identifier));
+    await logInAll(app, sessions);
   });
   afterAll(async () => {
     await app?.close();
     await db?.close();
   });
 
-  const headers = (who: Who) => {
-    if (who === 'anonyme') return {};
-    const s = sessions.get(who)!;
-    return { cookie: s.cookie, 'x-csrf-token': s.csrf };
-  };
-  const call = (who: Who, method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: object) =>
-    app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: headers(who),
-      ...(payload !== undefined ? { payload } : {}),
-    });
-  const matrix = async (request: (who: Who) => Promise<{ statusCode: number }>, roles: Who[] = EVERYONE) => {
-    const out: Record<string, number> = {};
-    for (const who of roles) out[who] = (await request(who)).statusCode;
-    return out;
-  };
+  const call = apiCaller(() => app, sessions);
   /** Polls GET /jobs/:id as the page does, until the job is done or failed. */
   const waitForJob = async (who: Who, id: string) => {
     for (let i = 0; i < 600; i++) {
@@ -178,7 +168,7 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
   };
 
   it('lets the landlord’s agents and the EPCI’s analysts schedule a session, nobody else', async () => {
-    const codes = await matrix((who) => call(who, 'POST', '/commission/sessions', body));
+    const codes = await statusesByRole((who) => call(who, 'POST', '/commission/sessions', body));
     expect(codes).toEqual({
       anonyme: 401,
       '03812': 403,
@@ -215,7 +205,7 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
     const mine = await applicationsOf('03812');
     const theirs = await applicationsOf('03813');
     const order = ['V3', 'V1', 'V4', 'V2'].map((h) => mine.get(h)!);
-    const codes = await matrix((who) =>
+    const codes = await statusesByRole((who) =>
       call(who, 'PUT', '/applications/preference-order', { applicationIds: order }),
     );
     expect(codes).toEqual({
@@ -259,7 +249,7 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
     expect(open.statusCode).toBe(409);
     // 03812 orders their applications before the cycle closes: V3 first, then V1, V4, V2.
     expect(await closeCycle(db, cycleId, new Date(), null)).not.toBeNull();
-    const codes = await matrix(
+    const codes = await statusesByRole(
       (who) => call(who, 'POST', `/commission/sessions/${sessionId}/proposal`, { cycleId }),
       ['anonyme', '03812', 'bailleur-L2', 'reservataire-ville', 'analyste-ailleurs', 'admin'],
     );
@@ -333,7 +323,7 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
   });
 
   it('shows a session to its managers, admins and the reservation holder of its homes only', async () => {
-    const codes = await matrix((who) => call(who, 'GET', `/commission/sessions/${sessionId}`));
+    const codes = await statusesByRole((who) => call(who, 'GET', `/commission/sessions/${sessionId}`));
     expect(codes).toEqual({
       anonyme: 401,
       '03812': 404,
@@ -442,7 +432,7 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
     const v1 = await item('V1');
     const allocated = v1.decisions.find((d) => d.kind === 'allocation')!;
     const refused = v1.decisions.find((d) => d.kind === 'non-allocation')!;
-    const readCodes = await matrix((who) => call(who, 'GET', `/commission/decisions/${refused.id}`));
+    const readCodes = await statusesByRole((who) => call(who, 'GET', `/commission/decisions/${refused.id}`));
     for (const [who, code] of Object.entries(readCodes)) {
       const expected =
         who === 'anonyme'
@@ -478,7 +468,7 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
     expect(answer.statusCode).toBe(200);
     expect(answer.json().response).toBe('accepted');
     const before = ciaReview(EPCI, YEAR, await reviewLeases(db, EPCI, YEAR), ciaSettingsOn(`${YEAR}-12-31`));
-    const signCodes = await matrix(
+    const signCodes = await statusesByRole(
       (who) => call(who, 'POST', `/commission/decisions/${allocated.id}/lease`, { signedOn: TODAY }),
       ['anonyme', '03813', 'reservataire-ville', 'admin', 'bailleur-L2', 'analyste-ailleurs'],
     );
@@ -669,7 +659,7 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
 
   it('gives the minutes as a PDF to the commission’s members and admins: members, quorum, decisions with reasons, deviations, signatures', async () => {
     const url = `/commission/sessions/${sessionId}/minutes.pdf`;
-    const codes = await matrix((who) => call(who, 'GET', url));
+    const codes = await statusesByRole((who) => call(who, 'GET', url));
     expect(codes).toEqual({
       anonyme: 401,
       '03812': 404,
@@ -710,7 +700,7 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
   });
 
   it('lists the landlords a session may be scheduled for', async () => {
-    const codes = await matrix((who) => call(who, 'GET', `/commission/landlords?epci=${EPCI}`));
+    const codes = await statusesByRole((who) => call(who, 'GET', `/commission/landlords?epci=${EPCI}`));
     expect(codes).toMatchObject({
       anonyme: 401,
       '03812': 403,

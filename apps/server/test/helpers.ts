@@ -9,8 +9,9 @@ import {
   replaceDemoPopulation,
   saveDraftGrid,
 } from '@mosaique/db';
-import { createTestDb, type TestDbKind, tinyPopulation } from '@mosaique/db/testing';
+import { createTestDb, slicePopulation, type TestDbKind, tinyPopulation } from '@mosaique/db/testing';
 import { DEFAULT_COTATION_GRID } from '@mosaique/domain/cotation';
+import { generateDemoPopulation } from '@mosaique/domain/demo';
 import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../src/auth/passwords.ts';
 import { rescoreDemands } from '../src/cotation/rescore.ts';
@@ -67,6 +68,51 @@ export async function logIn(
   const cookie = String(res.headers['set-cookie']).split(';')[0]!;
   const csrf = res.json().csrfToken as string;
   return { cookie, csrf, headers: { cookie, 'x-csrf-token': csrf } };
+}
+
+/** Signs in each of `identifiers` (by default the MATRIX_ACCOUNTS) through the API, into `sessions`. */
+export async function logInAll(
+  app: FastifyInstance,
+  sessions: Map<string, TestSession>,
+  identifiers: Iterable<string> = MATRIX_ACCOUNTS.map((a) => a.identifier),
+): Promise<void> {
+  for (const identifier of identifiers) sessions.set(identifier, await logIn(app, identifier));
+}
+
+export type ApiMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * `call(who, method, url, payload?, extraHeaders?)`: a request to /api/v1`url` through app.inject,
+ * with the session cookie and CSRF token of `who` (none for 'anonyme'). `app` is read at each call,
+ * so the caller may be made before beforeAll builds the app.
+ */
+export function apiCaller<W extends string = Who>(
+  app: () => FastifyInstance,
+  sessions: ReadonlyMap<string, TestSession>,
+) {
+  return (
+    who: W,
+    method: ApiMethod,
+    url: string,
+    payload?: object,
+    extraHeaders: Record<string, string> = {},
+  ) =>
+    app().inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: { ...(who === 'anonyme' ? {} : sessions.get(who)!.headers), ...extraHeaders },
+      ...(payload !== undefined ? { payload } : {}),
+    });
+}
+
+/** Sends `request` as each of `roles` in turn and returns the status codes by role. */
+export async function statusesByRole(
+  request: (who: Who) => Promise<{ statusCode: number }>,
+  roles: readonly Who[] = EVERYONE,
+): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const who of roles) out[who] = (await request(who)).statusCode;
+  return out;
 }
 
 /**
@@ -127,4 +173,40 @@ export async function matrixDatabase(kind: TestDbKind, fixture: (db: Db) => Prom
   await activateGridVersion(db, '200040715', grid.id, grid.version);
   await rescoreDemands(db, '200040715', grid, '2025-12-31');
   return db;
+}
+
+/**
+ * The demo territory with its first `leases` generated leases (seed 1) and their households — small
+ * counts everywhere, the hard case for statistical secrecy — and the year of the last of them.
+ */
+export async function demoLeasesDatabase(
+  kind: TestDbKind,
+  leases: number,
+): Promise<{ db: Db; lastLeaseYear: number }> {
+  const db = await createTestDb(kind);
+  const territory = await readTerritoryFolder(DEMO_TERRITORY_DIR);
+  await importTerritory(db, territory);
+  const population = slicePopulation(generateDemoPopulation(territory, { seed: 1 }), leases);
+  await replaceDemoPopulation(db, population);
+  return { db, lastLeaseYear: Number(population.leases.at(-1)!.signedOn.slice(0, 4)) };
+}
+
+/** SQL adding landlord L2 and its residence R3 'Les Saules' (at residence R2's place), for ownership tests. */
+export const SECOND_LANDLORD_SQL = `
+    INSERT INTO landlord (id, name) VALUES ('L2', 'Autre bailleur');
+    INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
+      SELECT 'R3', epci_code, 'L2', 'Les Saules', commune_code, iris_code, NULL, longitude, latitude, 2001 FROM residence WHERE id = 'R2';`;
+
+/** Vacant homes S1…S8 of landlord L1, T1 and T2 of landlord L2 (T2 occupied by a household). */
+export async function addLettingHomes(db: Db): Promise<void> {
+  await db.exec(`
+    ${SECOND_LANDLORD_SQL}
+    INSERT INTO home (id, epci_code, residence_id, typology, surface_m2, floor, lift, accessible, financing, rent_eur, charges_eur, reservation_holder_id)
+      SELECT 'S' || i, '200040715', 'R2', 2, 45, 1, true, false, 'PLUS', 300, 50, 'commune-38185' FROM generate_series(1, 8) i;
+    INSERT INTO home (id, epci_code, residence_id, typology, surface_m2, floor, lift, accessible, financing, rent_eur, charges_eur, reservation_holder_id)
+      VALUES ('T1', '200040715', 'R3', 2, 45, 1, true, true, 'PLUS', 310, 40, 'state'),
+             ('T2', '200040715', 'R3', 2, 45, 1, true, true, 'PLUS', 310, 40, 'state');
+    INSERT INTO household (id, epci_code, commune_code, iris_code, tenure, home_id, persons_14_or_more, persons_under_14, reference_age, type, annual_disposable_income_eur, income_imputed)
+      SELECT 'HT2', epci_code, commune_code, iris_code, 'social-tenant', 'T2', 1, 0, 40, 'single', 15000, false FROM residence WHERE id = 'R3';
+  `);
 }

@@ -3,37 +3,29 @@ import { testDbKinds } from '@mosaique/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { EVERYONE, logIn, MATRIX_ACCOUNTS, matrixDatabase, type Who } from './helpers.ts';
+import {
+  addLettingHomes,
+  apiCaller,
+  EVERYONE,
+  logInAll,
+  matrixDatabase,
+  type TestSession,
+  type Who,
+} from './helpers.ts';
 
 const EPCI = '200040715';
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
 
-/** Vacant homes S1…S8 of landlord L1, T1 and T2 of landlord L2 (T2 occupied by a household). */
-async function addHomes(db: Db): Promise<void> {
-  await db.exec(`
-    INSERT INTO landlord (id, name) VALUES ('L2', 'Autre bailleur');
-    INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
-      SELECT 'R3', epci_code, 'L2', 'Les Saules', commune_code, iris_code, NULL, longitude, latitude, 2001 FROM residence WHERE id = 'R2';
-    INSERT INTO home (id, epci_code, residence_id, typology, surface_m2, floor, lift, accessible, financing, rent_eur, charges_eur, reservation_holder_id)
-      SELECT 'S' || i, '${EPCI}', 'R2', 2, 45, 1, true, false, 'PLUS', 300, 50, 'commune-38185' FROM generate_series(1, 8) i;
-    INSERT INTO home (id, epci_code, residence_id, typology, surface_m2, floor, lift, accessible, financing, rent_eur, charges_eur, reservation_holder_id)
-      VALUES ('T1', '${EPCI}', 'R3', 2, 45, 1, true, true, 'PLUS', 310, 40, 'state'),
-             ('T2', '${EPCI}', 'R3', 2, 45, 1, true, true, 'PLUS', 310, 40, 'state');
-    INSERT INTO household (id, epci_code, commune_code, iris_code, tenure, home_id, persons_14_or_more, persons_under_14, reference_age, type, annual_disposable_income_eur, income_imputed)
-      SELECT 'HT2', epci_code, commune_code, iris_code, 'social-tenant', 'T2', 1, 0, 40, 'single', 15000, false FROM residence WHERE id = 'R3';
-  `);
-}
-
 describe.each(testDbKinds())('letting lists on %s', (kind) => {
   let db: Db;
   let app: FastifyInstance;
-  const sessions = new Map<string, { cookie: string; csrf: string }>();
+  const sessions = new Map<string, TestSession>();
   let cycleId: string;
   const adverts: string[] = [];
 
   beforeAll(async () => {
-    db = await matrixDatabase(kind, addHomes);
+    db = await matrixDatabase(kind, addLettingHomes);
     cycleId = (
       await createCycle(db, {
         epci: EPCI,
@@ -59,25 +51,14 @@ describe.each(testDbKinds())('letting lists on %s', (kind) => {
         }),
       );
     app = await buildApp({ db, loginPerMinute: 1000, rateLimitPerMinute: 100_000 });
-    for (const a of MATRIX_ACCOUNTS) sessions.set(a.identifier, await logIn(app, a.identifier));
+    await logInAll(app, sessions);
   });
   afterAll(async () => {
     await app?.close();
     await db?.close();
   });
 
-  const headers = (who: Who) => {
-    if (who === 'anonyme') return {};
-    const s = sessions.get(who)!;
-    return { cookie: s.cookie, 'x-csrf-token': s.csrf };
-  };
-  const call = (who: Who, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
-    app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: headers(who),
-      ...(payload !== undefined ? { payload } : {}),
-    });
+  const call = apiCaller(() => app, sessions);
 
   it('gives a signed-in applicant, in the list itself, their chance and own application on each advert — as the advert alone does', async () => {
     const [a1, a2] = adverts as [string, string];

@@ -4,7 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { EVERYONE, logIn, MATRIX_ACCOUNTS, matrixDatabase, type Who } from './helpers.ts';
+import {
+  apiCaller,
+  EVERYONE,
+  logInAll,
+  matrixDatabase,
+  SECOND_LANDLORD_SQL,
+  type TestSession,
+  type Who,
+} from './helpers.ts';
 
 const EPCI = '200040715';
 const DAY = 86_400_000;
@@ -13,9 +21,7 @@ const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
 /** Vacant homes P1…P6 of landlord L1 and Q1 of landlord L2 (a residence of its own). */
 async function addHomes(db: Db): Promise<void> {
   await db.exec(`
-    INSERT INTO landlord (id, name) VALUES ('L2', 'Autre bailleur');
-    INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
-      SELECT 'R3', epci_code, 'L2', 'Les Saules', commune_code, iris_code, NULL, longitude, latitude, 2001 FROM residence WHERE id = 'R2';
+    ${SECOND_LANDLORD_SQL}
     INSERT INTO home (id, epci_code, residence_id, typology, surface_m2, floor, lift, accessible, financing, rent_eur, charges_eur, reservation_holder_id)
       SELECT 'P' || i, '${EPCI}', 'R2', 2, 45, 1, true, false, 'PLUS', 300, 50, 'commune-38185' FROM generate_series(1, 6) i;
     INSERT INTO home (id, epci_code, residence_id, typology, surface_m2, floor, lift, accessible, financing, rent_eur, charges_eur, reservation_holder_id)
@@ -43,7 +49,7 @@ async function phonePhoto(width = 1600, height = 1200): Promise<Buffer> {
 describe.each(testDbKinds())('advert photos on %s', (kind) => {
   let db: Db;
   let app: FastifyInstance;
-  const sessions = new Map<string, { cookie: string; csrf: string }>();
+  const sessions = new Map<string, TestSession>();
   let cycleId: string;
   let draft: string;
   let published: string;
@@ -75,31 +81,14 @@ describe.each(testDbKinds())('advert photos on %s', (kind) => {
     draft = await advert('P1', false);
     published = await advert('P2', true);
     app = await buildApp({ db, loginPerMinute: 1000, rateLimitPerMinute: 100_000 });
-    for (const a of MATRIX_ACCOUNTS) sessions.set(a.identifier, await logIn(app, a.identifier));
+    await logInAll(app, sessions);
   });
   afterAll(async () => {
     await app?.close();
     await db?.close();
   });
 
-  const headers = (who: Who) => {
-    if (who === 'anonyme') return {};
-    const s = sessions.get(who)!;
-    return { cookie: s.cookie, 'x-csrf-token': s.csrf };
-  };
-  const call = (
-    who: Who,
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-    url: string,
-    payload?: object,
-    extra: Record<string, string> = {},
-  ) =>
-    app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: { ...headers(who), ...extra },
-      ...(payload !== undefined ? { payload } : {}),
-    });
+  const call = apiCaller(() => app, sessions);
   const upload = (who: Who, advert: string, image: Buffer, altText?: string) =>
     call(who, 'POST', `/adverts/${advert}/photos`, {
       imageBase64: image.toString('base64'),

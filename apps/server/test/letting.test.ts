@@ -4,7 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { closeDueCycles } from '../src/letting/close-cycles.ts';
-import { EVERYONE, logIn, MATRIX_ACCOUNTS, matrixDatabase, type Who } from './helpers.ts';
+import {
+  apiCaller,
+  EVERYONE,
+  logInAll,
+  matrixDatabase,
+  SECOND_LANDLORD_SQL,
+  statusesByRole,
+  type TestSession,
+  type Who,
+} from './helpers.ts';
 
 const EPCI = '200040715';
 const DAY = 86_400_000;
@@ -13,9 +22,7 @@ const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
 /** Extra vacant homes: V1…V110 of landlord L1 (T2 PLUS, reserved to the town) and W1 of landlord L2. */
 async function addHomes(db: Db): Promise<void> {
   await db.exec(`
-    INSERT INTO landlord (id, name) VALUES ('L2', 'Autre bailleur');
-    INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
-      SELECT 'R3', epci_code, 'L2', 'Les Saules', commune_code, iris_code, NULL, longitude, latitude, 2001 FROM residence WHERE id = 'R2';
+    ${SECOND_LANDLORD_SQL}
     INSERT INTO home (id, epci_code, residence_id, typology, surface_m2, floor, lift, accessible, financing, rent_eur, charges_eur, reservation_holder_id)
       SELECT 'V' || i, '${EPCI}', 'R2', 2, 45, i % 5, i % 2 = 0, i % 3 = 0, 'PLUS', 300, 50, 'commune-38185' FROM generate_series(1, 110) i;
     INSERT INTO home (id, epci_code, residence_id, typology, surface_m2, floor, lift, accessible, financing, rent_eur, charges_eur, reservation_holder_id)
@@ -26,7 +33,7 @@ async function addHomes(db: Db): Promise<void> {
 describe.each(testDbKinds())('letting API on %s', (kind) => {
   let db: Db;
   let app: FastifyInstance;
-  const sessions = new Map<string, { cookie: string; csrf: string }>();
+  const sessions = new Map<string, TestSession>();
   /** A cycle of L1 open now with a limit of 20 (the matrix), and the adverts made in beforeAll. */
   let matrixCycle: string;
   let draftM3: string;
@@ -59,34 +66,14 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
     published = [];
     for (let i = 1; i <= 10; i++) published.push(await advert(`V${i}`, true));
     app = await buildApp({ db, loginPerMinute: 1000, rateLimitPerMinute: 100_000 });
-    for (const a of MATRIX_ACCOUNTS) sessions.set(a.identifier, await logIn(app, a.identifier));
+    await logInAll(app, sessions);
   });
   afterAll(async () => {
     await app?.close();
     await db?.close();
   });
 
-  const headers = (who: Who) => {
-    if (who === 'anonyme') return {};
-    const s = sessions.get(who)!;
-    return { cookie: s.cookie, 'x-csrf-token': s.csrf };
-  };
-  const call = (who: Who, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: headers(who),
-      ...(payload !== undefined ? { payload } : {}),
-    });
-  /** Calls for every role and returns the status codes by role. */
-  const matrix = async (
-    request: (who: Who) => Promise<{ statusCode: number }>,
-    roles: Who[] = EVERYONE,
-  ): Promise<Record<string, number>> => {
-    const out: Record<string, number> = {};
-    for (const who of roles) out[who] = (await request(who)).statusCode;
-    return out;
-  };
+  const call = apiCaller(() => app, sessions);
 
   it('lists published adverts to everyone, with the home’s data and filters', async () => {
     const anonymous = await call('anonyme', 'GET', `/adverts?epci=${EPCI}`);
@@ -162,7 +149,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
   });
 
   it('walks the authorisation matrix of reading adverts and writing them', async () => {
-    expect(await matrix((w) => call(w, 'GET', `/adverts?epci=${EPCI}`))).toEqual(
+    expect(await statusesByRole((w) => call(w, 'GET', `/adverts?epci=${EPCI}`))).toEqual(
       Object.fromEntries(EVERYONE.map((w) => [w, 200])),
     );
     const draft = await createAdvert(db, {
@@ -175,7 +162,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
       publish: false,
       createdBy: null,
     });
-    expect(await matrix((w) => call(w, 'GET', `/adverts/${draft}`))).toEqual({
+    expect(await statusesByRole((w) => call(w, 'GET', `/adverts/${draft}`))).toEqual({
       anonyme: 404,
       '03812': 404,
       '03813': 404,
@@ -202,7 +189,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
       energyLabel: 'D',
       publish: true,
     });
-    expect(await matrix((w) => call(w, 'POST', '/adverts', body('V60')))).toEqual({
+    expect(await statusesByRole((w) => call(w, 'POST', '/adverts', body('V60')))).toEqual({
       anonyme: 401,
       '03812': 403,
       '03813': 403,
@@ -225,7 +212,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
       (await call('bailleur-L1', 'POST', '/adverts', { ...body('V61'), energyLabel: 'H' })).statusCode,
     ).toBe(400);
     const edit = { description: 'Brouillon relu : T2 au calme, cuisine équipée.' };
-    expect(await matrix((w) => call(w, 'PATCH', `/adverts/${draft}`, edit))).toEqual({
+    expect(await statusesByRole((w) => call(w, 'PATCH', `/adverts/${draft}`, edit))).toEqual({
       anonyme: 401,
       '03812': 403,
       '03813': 403,
@@ -239,7 +226,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
     });
     const withdraw = { reason: 'logement remis en travaux' };
     expect(
-      await matrix(
+      await statusesByRole(
         (w) => call(w, 'POST', `/adverts/${draft}/withdraw`, withdraw),
         EVERYONE.filter((w) => w !== 'bailleur-L1'),
       ),
@@ -288,7 +275,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
       (await call('03812', 'POST', `/adverts/${advert}/applications`, { sneNumber: '03813' })).statusCode,
     ).toBe(403);
     expect(
-      await matrix(
+      await statusesByRole(
         (w) => call(w, 'POST', `/adverts/${published[3]}/applications`, { sneNumber: '03812' }),
         ['anonyme', 'reservataire-etat', 'reservataire-ville', 'analyste-ailleurs', 'admin'],
       ),
@@ -315,7 +302,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
     ).toBe(201);
 
     const own = (await call('03812', 'POST', `/adverts/${advert}/applications`, {})).json().id;
-    expect(await matrix((w) => call(w, 'GET', `/applications/${own}`))).toEqual({
+    expect(await statusesByRole((w) => call(w, 'GET', `/applications/${own}`))).toEqual({
       anonyme: 401,
       '03812': 200,
       '03813': 404, // reading another applicant's application
@@ -329,7 +316,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
     });
     // The agent who applied on behalf follows the application, even of another landlord's advert.
     expect((await call('bailleur-L2', 'GET', `/applications/${assisted.json().id}`)).statusCode).toBe(200);
-    expect(await matrix((w) => call(w, 'GET', `/adverts/${advert}/applications`))).toEqual({
+    expect(await statusesByRole((w) => call(w, 'GET', `/adverts/${advert}/applications`))).toEqual({
       anonyme: 401,
       '03812': 404,
       '03813': 404,
@@ -341,7 +328,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
       'analyste-ailleurs': 404,
       admin: 200,
     });
-    expect(await matrix((w) => call(w, 'GET', '/applications'))).toEqual({
+    expect(await statusesByRole((w) => call(w, 'GET', '/applications'))).toEqual({
       anonyme: 401,
       '03812': 200,
       '03813': 200,
@@ -358,7 +345,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
       4,
     );
     expect(
-      await matrix(
+      await statusesByRole(
         (w) => call(w, 'DELETE', `/applications/${own}`),
         [
           'anonyme',
@@ -399,7 +386,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
 
   it('walks the authorisation matrix of cycles', async () => {
     const body = { epci: EPCI, name: 'Cycle de décembre', opensAt: iso(-DAY), closesAt: iso(3 * DAY) };
-    expect(await matrix((w) => call(w, 'POST', '/letting-cycles', body))).toEqual({
+    expect(await statusesByRole((w) => call(w, 'POST', '/letting-cycles', body))).toEqual({
       anonyme: 401,
       '03812': 403,
       '03813': 403,
@@ -422,7 +409,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
     );
     expect(ofL1.maxActiveApplications).toBe(3);
     expect(
-      await matrix(
+      await statusesByRole(
         (w) => call(w, 'POST', `/letting-cycles/${ofL1.id}/close`),
         EVERYONE.filter((w) => w !== 'bailleur-L1'),
       ),
@@ -527,7 +514,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
     expect(excluded).toMatchObject({ sneNumber: '03813', rank: null, eligible: false });
     expect(excluded.excludedReasons[0]).toMatch(/^ressources 90.000.€ > plafond PLUS/);
     expect(
-      await matrix(
+      await statusesByRole(
         (w) => call(w, 'GET', `/adverts/${advert}/shortlist`),
         ['anonyme', '03812', 'bailleur-L1', 'reservataire-etat', 'analyste', 'admin'],
       ),

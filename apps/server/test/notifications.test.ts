@@ -22,7 +22,7 @@ import {
   smtpMailerFromEnv,
   startNotifier,
 } from '../src/notifications/sender.ts';
-import { EVERYONE, logIn, MATRIX_ACCOUNTS, matrixDatabase, type Who } from './helpers.ts';
+import { apiCaller, logInAll, matrixDatabase, statusesByRole, type TestSession } from './helpers.ts';
 
 const EPCI = '200040715';
 const DAY = 86_400_000;
@@ -69,7 +69,7 @@ describe('SMTP configuration', () => {
 describe.each(testDbKinds())('notifications and published results on %s', (kind) => {
   let db: Db;
   let app: FastifyInstance;
-  const sessions = new Map<string, { cookie: string; csrf: string }>();
+  const sessions = new Map<string, TestSession>();
   let cycleId: string;
   const userId = new Map<string, string>();
 
@@ -87,7 +87,7 @@ describe.each(testDbKinds())('notifications and published results on %s', (kind)
       })
     ).id;
     app = await buildApp({ db, loginPerMinute: 1000, rateLimitPerMinute: 100_000 });
-    for (const a of MATRIX_ACCOUNTS) sessions.set(a.identifier, await logIn(app, a.identifier));
+    await logInAll(app, sessions);
     for (const u of await db.query<{ id: string; identifier: string }>('SELECT id, identifier FROM app_user'))
       userId.set(u.identifier, u.id);
   });
@@ -96,28 +96,7 @@ describe.each(testDbKinds())('notifications and published results on %s', (kind)
     await db?.close();
   });
 
-  const headers = (who: Who) => {
-    if (who === 'anonyme') return {};
-    const s = sessions.get(who)!;
-    return { cookie: s.cookie, 'x-csrf-token': s.csrf };
-  };
-  const call = (
-    who: Who,
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-    url: string,
-    payload?: object,
-  ) =>
-    app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: headers(who),
-      ...(payload !== undefined ? { payload } : {}),
-    });
-  const matrix = async (request: (who: Who) => Promise<{ statusCode: number }>, roles: Who[] = EVERYONE) => {
-    const out: Record<string, number> = {};
-    for (const who of roles) out[who] = (await request(who)).statusCode;
-    return out;
-  };
+  const call = apiCaller(() => app, sessions);
   const messagesOf = (who: string, kind?: string) =>
     db.query<{ id: string; kind: string; subject: string; body: string; status: string }>(
       `SELECT id, kind, subject, body, status FROM notification WHERE user_id = $1 ${kind ? 'AND kind = $2' : ''} ORDER BY created_at, id`,
@@ -134,7 +113,7 @@ describe.each(testDbKinds())('notifications and published results on %s', (kind)
 
   it('lets an applicant save, read and delete their own alert, and nobody else', async () => {
     const criteria = { communes: ['38185'], typologies: [2], maxTotalRentEur: 400 };
-    const codes = await matrix((who) => call(who, 'PUT', '/advert-alert', criteria));
+    const codes = await statusesByRole((who) => call(who, 'PUT', '/advert-alert', criteria));
     expect(codes).toEqual({
       anonyme: 401,
       '03812': 200,
@@ -243,7 +222,7 @@ describe.each(testDbKinds())('notifications and published results on %s', (kind)
     const [one] = list.json().notifications;
     expect(one.recipient).toBeUndefined();
     expect(one.kindLabel).toBe('nouvelle annonce correspondant à votre alerte');
-    const codes = await matrix((who) => call(who, 'GET', `/notifications/${one.id}`));
+    const codes = await statusesByRole((who) => call(who, 'GET', `/notifications/${one.id}`));
     expect(codes).toEqual({
       anonyme: 401,
       '03812': 200,
@@ -447,7 +426,7 @@ describe.each(testDbKinds())('notifications and published results on %s', (kind)
 
     await respondToOffer(db, decided.decisionIds[0]!, { response: 'accepted', reason: null }, actor);
     await signLease(db, decided.decisionIds[0]!, { signedOn: today, documentReceived: false }, actor);
-    const codes = await matrix((who) => call(who, 'GET', '/letting-results'));
+    const codes = await statusesByRole((who) => call(who, 'GET', '/letting-results'));
     expect(new Set(Object.values(codes))).toEqual(new Set([200]));
     const published = (await call('anonyme', 'GET', `/letting-results?epci=${EPCI}`)).json();
     expect(published.total).toBe(1);

@@ -1,17 +1,11 @@
-import {
-  type Db,
-  DEMO_TERRITORY_DIR,
-  importTerritory,
-  readTerritoryFolder,
-  replaceDemoPopulation,
-} from '@mosaique/db';
-import { createTestDb, slicePopulation, testDbKinds } from '@mosaique/db/testing';
-import { generateDemoPopulation } from '@mosaique/domain/demo';
+import type { Db } from '@mosaique/db';
+import { testDbKinds } from '@mosaique/db/testing';
 import { MIX_POPULATIONS, MIX_SCALES, MIX_VARIABLES } from '@mosaique/domain/observatory';
 import { parseCsv } from '@mosaique/domain/shared/csv.ts';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
+import { demoLeasesDatabase } from './helpers.ts';
 
 /**
  * Statistical secrecy of the public observatory on the demo territory (docs/decisions/0006): no
@@ -56,13 +50,8 @@ describe.each(testDbKinds())('observatory under statistical secrecy on %s', (kin
   let year: number;
 
   beforeAll(async () => {
-    db = await createTestDb(kind);
-    const territory = await readTerritoryFolder(DEMO_TERRITORY_DIR);
-    await importTerritory(db, territory);
     // 600 real generated leases and their households: small counts everywhere, the hard case.
-    const population = slicePopulation(generateDemoPopulation(territory, { seed: 1 }), 600);
-    year = Number(population.leases.at(-1)!.signedOn.slice(0, 4));
-    await replaceDemoPopulation(db, population);
+    ({ db, lastLeaseYear: year } = await demoLeasesDatabase(kind, 600));
     app = await buildApp({ db });
   });
   afterAll(async () => {

@@ -1,13 +1,5 @@
-import {
-  type Db,
-  DEMO_TERRITORY_DIR,
-  importTerritory,
-  readTerritoryFolder,
-  replaceDemoPopulation,
-  reviewLeases,
-} from '@mosaique/db';
-import { createTestDb, slicePopulation, testDbKinds } from '@mosaique/db/testing';
-import { generateDemoPopulation } from '@mosaique/domain/demo';
+import { type Db, reviewLeases } from '@mosaique/db';
+import { testDbKinds } from '@mosaique/db/testing';
 import { ciaReview, ciaSettingsOn } from '@mosaique/domain/review';
 import { parseCsv } from '@mosaique/domain/shared/csv.ts';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { observatoryServiceFor } from '../src/observatory/observatory-service.ts';
 import { warmOpenData } from '../src/routes/open-data.ts';
-import { createAccounts, logIn } from './helpers.ts';
+import { createAccounts, demoLeasesDatabase, logIn } from './helpers.ts';
 
 const EPCI = '200040715';
 const base = `/api/v1/open-data/territories/${EPCI}`;
@@ -64,13 +56,8 @@ describe.each(testDbKinds())('open data on %s', (kind) => {
   let year: number;
 
   beforeAll(async () => {
-    db = await createTestDb(kind);
-    const territory = await readTerritoryFolder(DEMO_TERRITORY_DIR);
-    await importTerritory(db, territory);
-    // 600 real generated leases: small counts everywhere, the hard case for secrecy.
-    const population = slicePopulation(generateDemoPopulation(territory, { seed: 1 }), 600);
-    year = Number(population.leases.at(-1)!.signedOn.slice(0, 4));
-    await replaceDemoPopulation(db, population);
+    // 600 real generated leases and their households: small counts everywhere, the hard case.
+    ({ db, lastLeaseYear: year } = await demoLeasesDatabase(kind, 600));
     app = await buildApp({ db, loginPerMinute: 1000 });
     await createAccounts(db, [{ identifier: 'analyste@test', role: 'epci-analyst', epciCode: EPCI }]);
   });

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { closeCycle } from '../src/letting/close-cycles.ts';
-import { createAccounts, logIn, matrixDatabase, type TestSession } from './helpers.ts';
+import { apiCaller, createAccounts, logIn, logInAll, matrixDatabase, type TestSession } from './helpers.ts';
 
 interface Proposal {
   candidates: string[];
@@ -59,20 +59,14 @@ describe.each(testDbKinds())('relocated household before the commission on %s', 
     // applicants are above it whatever the test population.
     await setOfficialFirstQuartileThreshold(db, EPCI, Number(TODAY.slice(0, 4)), 12_000);
     app = await buildApp({ db, loginPerMinute: 1000, rateLimitPerMinute: 100_000 });
-    for (const id of ['analyste', 'bailleur-L1']) sessions.set(id, await logIn(app, id));
+    await logInAll(app, sessions, ['analyste', 'bailleur-L1']);
   });
   afterAll(async () => {
     await app?.close();
     await db?.close();
   });
 
-  const call = (who: string, method: 'GET' | 'POST', url: string, payload?: object) =>
-    app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: sessions.get(who)!.headers,
-      ...(payload !== undefined ? { payload } : {}),
-    });
+  const call = apiCaller<string>(() => app, sessions);
 
   it('gives the allocation engine the relocation flag of its application, counted toward target 1 outside QPV', async () => {
     // The EPCI creates the operation: the household's demand is flagged as an urban-renewal relocation.

@@ -4,7 +4,15 @@ import { trajectoryFilesFromCsv, trajectoryIndicators } from '@mosaique/domain/r
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { createAccounts, logIn, MATRIX_ACCOUNTS, matrixDatabase, type TestSession } from './helpers.ts';
+import {
+  apiCaller,
+  createAccounts,
+  logIn,
+  logInAll,
+  MATRIX_ACCOUNTS,
+  matrixDatabase,
+  type TestSession,
+} from './helpers.ts';
 
 const EPCI = '200040715';
 const DAY = 86_400_000;
@@ -71,8 +79,11 @@ describe.each(testDbKinds())('relocation API on %s', (kind) => {
       { identifier: 'relogement-B', role: 'relocation-officer', epciCode: EPCI },
     ]);
     app = await buildApp({ db, loginPerMinute: 1000, rateLimitPerMinute: 100_000 });
-    for (const id of [...MATRIX_ACCOUNTS.map((a) => a.identifier), 'relogement-A', 'relogement-B'])
-      sessions.set(id, await logIn(app, id));
+    await logInAll(app, sessions, [
+      ...MATRIX_ACCOUNTS.map((a) => a.identifier),
+      'relogement-A',
+      'relogement-B',
+    ]);
     const cycle = await createCycle(db, {
       epci: EPCI,
       landlordId: 'L1',
@@ -98,13 +109,7 @@ describe.each(testDbKinds())('relocation API on %s', (kind) => {
     await db?.close();
   });
 
-  const call = (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
-    app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: who === 'anonyme' ? {} : sessions.get(who)!.headers,
-      ...(payload !== undefined ? { payload } : {}),
-    });
+  const call = apiCaller<string>(() => app, sessions);
   const matrix = async (
     whos: readonly string[],
     request: (who: string) => Promise<{ statusCode: number }>,

@@ -597,7 +597,10 @@ export function relocationRoutes(db: Db): FastifyPluginAsyncZod {
       },
     );
 
-    /** Updates one part of a file, with its dated step and audit entry. */
+    /**
+     * Updates one part of a file, with its dated step (`on`, not in the future) and audit entry;
+     * `communes` are the commune fields of the part, refused unless the territory knows them.
+     */
     const update = async (
       request: FastifyRequest,
       fileId: string,
@@ -609,7 +612,10 @@ export function relocationRoutes(db: Db): FastifyPluginAsyncZod {
         details?: Record<string, unknown>;
       },
       write: (tx: Db, file: StoredFile) => Promise<void>,
+      communes: Record<string, readonly string[]> = {},
     ) => {
+      notFuture('on')(step.onDate);
+      for (const [field, codes] of Object.entries(communes)) await checkCommunes(db, field, codes);
       const { user } = requireUser(request);
       await db.transaction(async (tx) => {
         const file = await accessibleFile(tx, user, fileId, { write: true, forUpdate: true });
@@ -643,16 +649,14 @@ export function relocationRoutes(db: Db): FastifyPluginAsyncZod {
           response: { 200: z.any(), ...errors },
         },
       },
-      async (request) => {
-        notFuture('on')(request.body.on);
-        return update(
+      async (request) =>
+        update(
           request,
           request.params.id,
           'relocation.diagnosis.record',
           { kind: 'diagnosis', onDate: request.body.on },
           (tx, f) => setDiagnosis(tx, f.id, request.body),
-        );
-      },
+        ),
     );
 
     app.put(
@@ -668,14 +672,13 @@ export function relocationRoutes(db: Db): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { on, ...wishes } = request.body;
-        notFuture('on')(on);
-        await checkCommunes(db, 'communes', wishes.communes);
         return update(
           request,
           request.params.id,
           'relocation.wishes.record',
           { kind: 'wishes', onDate: on, details: wishes },
           (tx, f) => setWishes(tx, f.id, wishes),
+          { communes: wishes.communes },
         );
       },
     );
@@ -693,15 +696,13 @@ export function relocationRoutes(db: Db): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { on, ...constraints } = request.body;
-        notFuture('on')(on);
-        await checkCommunes(db, 'workCommunes', constraints.workCommunes);
-        await checkCommunes(db, 'schoolCommunes', constraints.schoolCommunes);
         return update(
           request,
           request.params.id,
           'relocation.constraints.record',
           { kind: 'constraints', onDate: on, details: constraints },
           (tx, f) => setConstraints(tx, f.id, constraints),
+          { workCommunes: constraints.workCommunes, schoolCommunes: constraints.schoolCommunes },
         );
       },
     );
@@ -717,16 +718,14 @@ export function relocationRoutes(db: Db): FastifyPluginAsyncZod {
           response: { 200: z.any(), ...errors },
         },
       },
-      async (request) => {
-        notFuture('on')(request.body.on);
-        return update(
+      async (request) =>
+        update(
           request,
           request.params.id,
           'relocation.note.add',
           { kind: 'note', onDate: request.body.on, note: request.body.text },
           async () => {},
-        );
-      },
+        ),
     );
 
     app.post(

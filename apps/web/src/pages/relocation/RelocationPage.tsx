@@ -609,6 +609,67 @@ function Check({
   );
 }
 
+/** A file's form: the date of what it records first (not in the future), its submit button last. */
+function DatedForm({
+  dateLabel,
+  on,
+  onDateChange,
+  busy,
+  submitLabel,
+  onSubmit,
+  children,
+}: {
+  dateLabel: string;
+  on: string;
+  onDateChange: (v: string) => void;
+  busy: boolean;
+  submitLabel: string;
+  onSubmit: () => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <form
+      className="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      <DateField label={dateLabel} value={on} onChange={onDateChange} />
+      {children}
+      <button type="submit" className="button-primary" disabled={busy}>
+        {submitLabel}
+      </button>
+    </form>
+  );
+}
+
+function NotesField({
+  label,
+  value,
+  onChange,
+  required,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  required?: boolean;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        rows={3}
+        required={required}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </div>
+  );
+}
+
 function DiagnosisForm({
   file,
   busy,
@@ -621,20 +682,16 @@ function DiagnosisForm({
   const [on, setOn] = useState(file.diagnosisOn ?? todayIso());
   const [notes, setNotes] = useState(file.diagnosisNotes ?? '');
   const [benefit, setBenefit] = useState(file.origin.housingBenefitEur?.toString() ?? '');
-  const notesId = useId();
   return (
-    <form
-      className="form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onSave({ on, notes: notes.trim() || null, housingBenefitEur: optionalNumber(benefit) });
-      }}
+    <DatedForm
+      dateLabel="Date de l’entretien"
+      on={on}
+      onDateChange={setOn}
+      busy={busy}
+      submitLabel="Enregistrer l’entretien"
+      onSubmit={() => onSave({ on, notes: notes.trim() || null, housingBenefitEur: optionalNumber(benefit) })}
     >
-      <DateField label="Date de l’entretien" value={on} onChange={setOn} />
-      <div className="field">
-        <label htmlFor={notesId}>Notes de l’entretien (jamais exportées)</label>
-        <textarea id={notesId} rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />
-      </div>
+      <NotesField label="Notes de l’entretien (jamais exportées)" value={notes} onChange={setNotes} />
       <TextField
         label="Aide au logement perçue, € par mois"
         hint="Laisser vide si elle n’est pas connue."
@@ -642,10 +699,7 @@ function DiagnosisForm({
         value={benefit}
         onChange={setBenefit}
       />
-      <button type="submit" className="button-primary" disabled={busy}>
-        Enregistrer l’entretien
-      </button>
-    </form>
+    </DatedForm>
   );
 }
 
@@ -666,10 +720,13 @@ function WishesForm({
   const [budget, setBudget] = useState(wishes.maxRentWithChargesEur?.toString() ?? '');
   const ageId = useId();
   return (
-    <form
-      className="form"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <DatedForm
+      dateLabel="Date des souhaits"
+      on={on}
+      onDateChange={setOn}
+      busy={busy}
+      submitLabel="Enregistrer les souhaits"
+      onSubmit={() =>
         onSave({
           on,
           communes: list(communes),
@@ -677,10 +734,9 @@ function WishesForm({
           maxFloorWithoutLift: optionalNumber(maxFloor),
           age,
           maxRentWithChargesEur: optionalNumber(budget),
-        });
-      }}
+        })
+      }
     >
-      <DateField label="Date des souhaits" value={on} onChange={setOn} />
       <TextField
         label="Communes souhaitées"
         hint="Codes INSEE séparés par des virgules (38185 Grenoble, 38151 Échirolles…) ; vide : toute commune."
@@ -720,10 +776,7 @@ function WishesForm({
         value={budget}
         onChange={setBudget}
       />
-      <button type="submit" className="button-primary" disabled={busy}>
-        Enregistrer les souhaits
-      </button>
-    </form>
+    </DatedForm>
   );
 }
 
@@ -743,10 +796,13 @@ function ConstraintsForm({
   const [wheelchair, setWheelchair] = useState(constraints.wheelchairAccess);
   const [mobility, setMobility] = useState(constraints.reducedMobility);
   return (
-    <form
-      className="form"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <DatedForm
+      dateLabel="Date des contraintes"
+      on={on}
+      onDateChange={setOn}
+      busy={busy}
+      submitLabel="Enregistrer les contraintes"
+      onSubmit={() =>
         onSave({
           on,
           workCommunes: list(work),
@@ -754,10 +810,9 @@ function ConstraintsForm({
           healthCare: health,
           wheelchairAccess: wheelchair,
           reducedMobility: mobility,
-        });
-      }}
+        })
+      }
     >
-      <DateField label="Date des contraintes" value={on} onChange={setOn} />
       <TextField
         label="Communes de travail"
         hint="Codes INSEE séparés par des virgules."
@@ -781,35 +836,27 @@ function ConstraintsForm({
         checked={mobility}
         onChange={setMobility}
       />
-      <button type="submit" className="button-primary" disabled={busy}>
-        Enregistrer les contraintes
-      </button>
-    </form>
+    </DatedForm>
   );
 }
 
 function NoteForm({ busy, onSave }: { busy: boolean; onSave: (b: object) => void }) {
   const [on, setOn] = useState(todayIso());
   const [text, setText] = useState('');
-  const id = useId();
   return (
-    <form
-      className="form"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <DatedForm
+      dateLabel="Date de la note"
+      on={on}
+      onDateChange={setOn}
+      busy={busy}
+      submitLabel="Ajouter la note"
+      onSubmit={() => {
         onSave({ on, text });
         setText('');
       }}
     >
-      <DateField label="Date de la note" value={on} onChange={setOn} />
-      <div className="field">
-        <label htmlFor={id}>Note de suivi (jamais exportée)</label>
-        <textarea id={id} rows={3} required value={text} onChange={(e) => setText(e.target.value)} />
-      </div>
-      <button type="submit" className="button-primary" disabled={busy}>
-        Ajouter la note
-      </button>
-    </form>
+      <NotesField label="Note de suivi (jamais exportée)" value={text} onChange={setText} required />
+    </DatedForm>
   );
 }
 
@@ -817,14 +864,14 @@ function LeaseForm({ rank, busy, onSign }: { rank: number; busy: boolean; onSign
   const [on, setOn] = useState(todayIso());
   const [benefit, setBenefit] = useState('');
   return (
-    <form
-      className="form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onSign({ rank, signedOn: on, housingBenefitEur: optionalNumber(benefit) });
-      }}
+    <DatedForm
+      dateLabel="Date de signature du bail"
+      on={on}
+      onDateChange={setOn}
+      busy={busy}
+      submitLabel="Enregistrer le bail"
+      onSubmit={() => onSign({ rank, signedOn: on, housingBenefitEur: optionalNumber(benefit) })}
     >
-      <DateField label="Date de signature du bail" value={on} onChange={setOn} />
       <TextField
         label="Aide au logement dans le nouveau logement, € par mois"
         hint="Vide : non connue."
@@ -832,9 +879,6 @@ function LeaseForm({ rank, busy, onSign }: { rank: number; busy: boolean; onSign
         value={benefit}
         onChange={setBenefit}
       />
-      <button type="submit" className="button-primary" disabled={busy}>
-        Enregistrer le bail
-      </button>
-    </form>
+    </DatedForm>
   );
 }
