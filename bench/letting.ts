@@ -12,7 +12,10 @@
  * of the EPCI; 0 to 3 active applications per applicant (≈ 100 000). Then two runs of
  * MOSAIQUE_BENCH_SECONDS (default 20) at MOSAIQUE_BENCH_RATE (default 200) requests/s, each request
  * one of a dozen filter combinations, with the headers a browser sends (Accept-Encoding: br, gzip):
- * anonymous, then as a signed-in applicant (eligibility, chance and own application on each advert).
+ * anonymous, then as 100 distinct signed-in applicants (eligibility, chance and own application on
+ * each advert), with the platform's read cache (5 s; MOSAIQUE_BENCH_CACHE_MS) and, during each run,
+ * MOSAIQUE_BENCH_WRITES (default 2) writes per second (an application, then its withdrawal) that
+ * empty it.
  */
 import os from 'node:os';
 import {
@@ -215,7 +218,7 @@ async function measure(db: Db): Promise<void> {
   // emptied by every write.
   const app = await buildApp({
     db,
-    readCache: new ReadCache(5000),
+    readCache: new ReadCache(Number(process.env.MOSAIQUE_BENCH_CACHE_MS ?? 5000)),
     secureCookies: false,
     rateLimitPerMinute: 1_000_000,
     loginPerMinute: 1000,
@@ -266,17 +269,18 @@ async function measure(db: Db): Promise<void> {
     );
 
     // Writes during the measured runs: one applicant applies to an advert, then withdraws, and again.
-    const [target] = await db.query<{ id: string }>(
-      `SELECT a.id FROM advert a WHERE a.status = 'published' AND NOT EXISTS (
-         SELECT 1 FROM application ap JOIN app_user u ON u.sne_number = ap.sne_number
-         WHERE ap.advert_id = a.id AND u.identifier = 'demandeur-banc-1') ORDER BY a.id LIMIT 1`,
-    );
+    // The advert: the first one of the list they are eligible for and have not applied to.
     const writer = sessions[1]!;
+    const eligible = (await (
+      await fetch(`${address}/api/v1/adverts?epci=${EPCI}&limit=200`, { headers: { cookie: writer.cookie } })
+    ).json()) as { adverts: { id: string; myApplication: unknown }[] };
+    const target = eligible.adverts.find((a) => a.myApplication === null);
+    if (!target) throw new Error('aucune annonce à laquelle le demandeur du banc puisse candidater');
     const writeHeaders = { cookie: writer.cookie, 'x-csrf-token': writer.csrf, origin: address };
     let writes = 0;
     let failedWrites = 0;
     const write = async () => {
-      const applied = await fetch(`${address}/api/v1/adverts/${target!.id}/applications`, {
+      const applied = await fetch(`${address}/api/v1/adverts/${target.id}/applications`, {
         method: 'POST',
         headers: { ...writeHeaders, 'content-type': 'application/json' },
         body: '{}',

@@ -173,11 +173,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(authPlugin, { db: options.db });
       const readCache = options.readCache;
       if (readCache) {
-        // Every successful write may change what the cached reads answer: empty the cache before
-        // the answer leaves, so the writer's next read sees its write.
+        // Every successful write may change what the cached reads answer: empty what it may have
+        // changed before the answer leaves, so the writer's next read sees its write. An
+        // applicant's write changes the shared reads and their own; any other, possibly anyone's.
+        // Signing in or out changes no cached read.
         api.addHook('onSend', async (request, reply) => {
-          if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400)
-            readCache.clear();
+          if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 400) return;
+          if (request.url.startsWith('/api/v1/auth/')) return;
+          const user = request.auth?.user;
+          if (user?.role === 'applicant' && user.sneNumber) readCache.clearAfterWriteOf(user.sneNumber);
+          else readCache.clear();
         });
       }
       await api.register(

@@ -3,7 +3,7 @@ import { testDbKinds } from '@mosaique/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { ReadCache } from '../src/letting/read-cache.ts';
+import { ReadCache, userKey } from '../src/letting/read-cache.ts';
 import { addLettingHomes, logIn, matrixDatabase } from './helpers.ts';
 
 const EPCI = '200040715';
@@ -23,18 +23,73 @@ describe('ReadCache', () => {
     expect(await cache.get('x', async () => 'relu')).toBe('relu');
   });
 
-  it('expires entries after its lifetime, and caches nothing with a lifetime of 0', async () => {
+  it('after its lifetime serves an entry once more while re-reading it, then the fresh value', async () => {
     let loads = 0;
     const load = async () => ++loads;
-    const short = new ReadCache(20);
-    await short.get('k', load);
+    const cache = new ReadCache(20);
+    await cache.get('k', load);
     await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(await short.get('k', load)).toBe(2);
+    expect(await cache.get('k', load)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(await cache.get('k', load)).toBe(2);
+    expect(loads).toBe(2);
+  });
+
+  it('drops a re-read that a write overtook', async () => {
+    const cache = new ReadCache(20);
+    await cache.get('k', async () => 'avant');
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    let finish: (value: string) => void = () => {};
+    const slow = new Promise<string>((resolve) => {
+      finish = resolve;
+    });
+    expect(await cache.get('k', () => slow)).toBe('avant');
+    cache.clear();
+    finish('lu avant l’écriture');
+    await slow;
+    expect(await cache.get('k', async () => 'après')).toBe('après');
+  });
+
+  it('reads many keys with one call for the missing ones only', async () => {
+    const cache = new ReadCache(60_000);
+    const asked: string[][] = [];
+    const load = async (keys: string[]) => {
+      asked.push(keys);
+      return new Map(keys.map((k) => [k, k.toUpperCase()]));
+    };
+    expect(await cache.getMany(['a', 'b'], load)).toEqual(
+      new Map([
+        ['a', 'A'],
+        ['b', 'B'],
+      ]),
+    );
+    expect(await cache.getMany(['b', 'c'], load)).toEqual(
+      new Map([
+        ['b', 'B'],
+        ['c', 'C'],
+      ]),
+    );
+    expect(asked).toEqual([['a', 'b'], ['c']]);
+  });
+
+  it('caches nothing with a lifetime of 0', async () => {
+    let loads = 0;
     const off = new ReadCache(0);
-    await off.get('k', load);
-    await off.get('k', load);
-    expect(loads).toBe(4);
+    await off.get('k', async () => ++loads);
+    await off.get('k', async () => ++loads);
+    expect(loads).toBe(2);
     expect(off.size).toBe(0);
+  });
+
+  it('empties after an applicant’s write the shared reads and theirs, not other applicants’', async () => {
+    const cache = new ReadCache(60_000);
+    for (const key of ['adverts:x', userKey('A', 'demand'), userKey('B', 'demand'), userKey('AB', 'demand')])
+      await cache.get(key, async () => key);
+    cache.clearAfterWriteOf('A');
+    const kept: string[] = [];
+    for (const key of ['adverts:x', userKey('A', 'demand'), userKey('B', 'demand'), userKey('AB', 'demand')])
+      await cache.get(key, async () => 'relu').then((v) => v !== 'relu' && kept.push(key));
+    expect(kept).toEqual([userKey('B', 'demand'), userKey('AB', 'demand')]);
   });
 });
 

@@ -643,16 +643,19 @@ export async function activeApplicantsOfAdverts(
   return out;
 }
 
-/** The applicant's own applications (not withdrawn) to any of `advertIds`: id and status by advert. */
+/**
+ * The applicant's own applications (not withdrawn): id and status by advert — to any of
+ * `advertIds`, or to any advert when `advertIds` is null.
+ */
 export async function ownApplicationsOn(
   db: Db,
   sneNumber: string,
-  advertIds: readonly string[],
+  advertIds: readonly string[] | null,
 ): Promise<Map<string, { id: string; status: ApplicationStatus }>> {
-  if (advertIds.length === 0) return new Map();
+  if (advertIds?.length === 0) return new Map();
   const rows = await db.query<{ advertId: string; id: string; status: ApplicationStatus }>(
     `SELECT advert_id AS "advertId", id, status FROM application
-     WHERE sne_number = $1 AND advert_id = ANY($2::text[]) AND status <> 'withdrawn'
+     WHERE sne_number = $1 AND ($2::text[] IS NULL OR advert_id = ANY($2::text[])) AND status <> 'withdrawn'
      ORDER BY created_at, id`,
     [sneNumber, advertIds],
   );

@@ -58,7 +58,7 @@ import { z } from 'zod';
 import { HttpError, requireRole, requireUser } from '../auth/plugin.ts';
 import { closeCycle } from '../letting/close-cycles.ts';
 import { processPhoto } from '../letting/photos.ts';
-import { NO_CACHE, type ReadCache } from '../letting/read-cache.ts';
+import { NO_CACHE, type ReadCache, userKey } from '../letting/read-cache.ts';
 import { notifyAdvertPublished } from '../notifications/queue.ts';
 import { mayServeEpci } from './auth.ts';
 
@@ -595,7 +595,7 @@ export const lettingRoutes =
         const user = request.auth?.user;
         const q = request.query;
         const sne = user?.role === 'applicant' ? user.sneNumber : null;
-        const demand = sne ? await cache.get(`demand:${sne}`, () => demandOf(db, sne)) : null;
+        const demand = sne ? await cache.get(userKey(sne, 'demand'), () => demandOf(db, sne)) : null;
         const filters: AdvertFilters = {
           epci: q.epci ?? demand?.epci,
           statuses: q.status ?? ['published'],
@@ -630,16 +630,31 @@ export const lettingRoutes =
         });
         const eligibleOnly = q.eligibleOnly ?? true;
         const listed = eligibleOnly ? judged.filter((a) => a.eligibility.eligible !== false) : judged;
-        // Chance and own application for the whole list in two queries (not one request per advert).
-        const ids = listed.map((a) => a.id);
+        // Chance and own application for the whole list at once (not one request per advert).
         const open = listed.filter((a) => a.status === 'published').map((a) => a.id);
         const [me, applicants, mine] = await Promise.all([
-          cache.get(`standing:${demand.sneNumber}`, () => standingOf(db, demand.epci, demand.sneNumber)),
-          cache.get(`applicants:${demand.epci}:${open.join(',')}`, () =>
-            activeApplicantsOfAdverts(db, demand.epci, open),
+          cache.get(userKey(demand.sneNumber, 'standing'), () =>
+            standingOf(db, demand.epci, demand.sneNumber),
           ),
-          cache.get(`mine:${demand.sneNumber}:${ids.join(',')}`, () =>
-            ownApplicationsOn(db, demand.sneNumber, ids),
+          // By advert, so that every search shares them.
+          cache
+            .getMany(
+              open.map((id) => `applicants:${id}`),
+              async (keys) => {
+                const read = await activeApplicantsOfAdverts(
+                  db,
+                  demand.epci,
+                  keys.map((k) => k.slice('applicants:'.length)),
+                );
+                return new Map([...read].map(([id, list]) => [`applicants:${id}`, list]));
+              },
+            )
+            .then(
+              (byKey) => new Map([...byKey].map(([key, list]) => [key.slice('applicants:'.length), list])),
+            ),
+          // All of the applicant's applications (a few): one entry whatever the page.
+          cache.get(userKey(demand.sneNumber, 'applications'), () =>
+            ownApplicationsOn(db, demand.sneNumber, null),
           ),
         ]);
         return {
