@@ -340,15 +340,6 @@ export function mixBootstrap(
  */
 export const STATISTICAL_SECRECY_MIN_HOUSEHOLDS = 11;
 
-/** The units that may be published, and how many were withheld. */
-export function publishableUnits(
-  units: readonly MixUnit[],
-  minHouseholds = STATISTICAL_SECRECY_MIN_HOUSEHOLDS,
-): { readonly units: readonly MixUnit[]; readonly withheld: number } {
-  const kept = units.filter((u) => u.total >= minHouseholds);
-  return { units: kept, withheld: units.length - kept.length };
-}
-
 function checkedYear(snapshot: MixSnapshot, year: number | null | undefined): number {
   if (year === null || year === undefined) {
     throw new MixQueryError(

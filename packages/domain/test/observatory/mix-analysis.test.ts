@@ -14,7 +14,6 @@ import {
   mixColumnsFromRecords,
   mutualInformation,
   OUTSIDE_QPV,
-  publishableUnits,
   quartileCuts,
   quartileIndex,
 } from '../../src/observatory/index.ts';
@@ -249,12 +248,6 @@ describe('observatory analysis', () => {
       code: 'not-measurable',
       message: expect.stringContaining('« Locataire du parc social »'),
     });
-  });
-
-  it('withholds units of fewer than 11 households from publication (statistical secrecy)', () => {
-    const a = analyseMix(snapshot, { variable: 'household-type', population: 'households', scale: 'iris' });
-    expect(publishableUnits(a.units)).toEqual({ units: [], withheld: 3 });
-    expect(publishableUnits(a.units, 2).units).toHaveLength(3);
   });
 
   it('equals the engine on a table built row by row, for every variable, population and scale', () => {
