@@ -4,11 +4,14 @@ import type { Typology } from '@mosaique/domain/stock';
 import { bulkWrite } from './bulk.ts';
 import type { Db } from './db.ts';
 
-/** The demands of an EPCI as domain objects; `active` keeps only the demands still in the register. */
+/**
+ * The demands of an EPCI as domain objects; `active` keeps only the demands still in the register,
+ * `sneNumber` / `sneNumbers` only those demands.
+ */
 export async function loadDemands(
   db: Db,
   epci: string,
-  options: { active?: boolean; sneNumber?: string } = {},
+  options: { active?: boolean; sneNumber?: string; sneNumbers?: readonly string[] } = {},
 ): Promise<Demand[]> {
   const where = ['epci_code = $1'];
   const params: unknown[] = [epci];
@@ -16,6 +19,10 @@ export async function loadDemands(
   if (options.sneNumber) {
     params.push(options.sneNumber);
     where.push(`sne_number = $${params.length}`);
+  }
+  if (options.sneNumbers) {
+    params.push(options.sneNumbers);
+    where.push(`sne_number = ANY($${params.length}::text[])`);
   }
   return db.query<Demand>(
     `SELECT sne_number AS "sneNumber", epci_code AS epci, household_id AS household,

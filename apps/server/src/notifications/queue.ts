@@ -55,10 +55,12 @@ export async function notifyAdvertPublished(
   if (advert?.status !== 'published') return 0;
   const date = now.toISOString().slice(0, 10);
   let queued = 0;
-  for (const alert of await alertsMatchingHome(tx, advert.epci, advert.home)) {
-    if (!matchesCriteria(alert, advert.home)) continue;
-    const [demand] = await loadDemands(tx, advert.epci, { sneNumber: alert.sneNumber });
-    if (!mayApply(demand, advert, date)) continue;
+  const alerts = (await alertsMatchingHome(tx, advert.epci, advert.home)).filter((a) =>
+    matchesCriteria(a, advert.home),
+  );
+  const demands = await demandsOf(tx, advert.epci, alerts);
+  for (const alert of alerts) {
+    if (!mayApply(demands.get(alert.sneNumber), advert, date)) continue;
     const message = advertMatchMessage({
       ...advert.home,
       cycleName: advert.cycle.name,
@@ -128,10 +130,11 @@ export async function queueClosingReminders(
           statuses: ['published'],
           limit: 10_000,
         });
+        const demands = await demandsOf(tx, cycle.epci, alerts);
         for (const alert of alerts) {
           const matching = adverts.filter((a) => matchesCriteria(alert, a.home));
           if (matching.length === 0) continue;
-          const [demand] = await loadDemands(tx, cycle.epci, { sneNumber: alert.sneNumber });
+          const demand = demands.get(alert.sneNumber);
           const open = matching.filter((a) => mayApply(demand, a, date)).length;
           if (open === 0) continue;
           const entry = recipients.get(alert.userId) ?? { active: 0, matching: 0 };
@@ -163,4 +166,15 @@ export async function queueClosingReminders(
     });
   }
   return queued;
+}
+
+/** The demands behind a set of alerts, in one query, by SNE number. */
+async function demandsOf(
+  tx: Db,
+  epci: string,
+  alerts: readonly { sneNumber: string }[],
+): Promise<Map<string, Demand>> {
+  if (alerts.length === 0) return new Map();
+  const demands = await loadDemands(tx, epci, { sneNumbers: alerts.map((a) => a.sneNumber) });
+  return new Map(demands.map((d) => [d.sneNumber, d]));
 }
