@@ -1,5 +1,6 @@
 import {
   activateGridVersion,
+  createCycle,
   createUser,
   type Db,
   DEMO_TERRITORY_DIR,
@@ -105,6 +106,52 @@ export function apiCaller<W extends string = Who>(
     });
 }
 
+/**
+ * As `who` (an agent of landlord `landlordId`), schedules a commission session today (two members,
+ * quorum 2) and runs the allocation engine on the closed cycle `cycleId`, waiting for its job.
+ */
+export async function runCommissionOn<W extends string>(
+  call: ReturnType<typeof apiCaller<W>>,
+  who: W,
+  landlordId: string,
+  cycleId: string,
+): Promise<{ sessionId: string; jobId: string }> {
+  const session = await call(who, 'POST', '/commission/sessions', {
+    epci: '200040715',
+    landlordId,
+    heldOn: new Date().toISOString().slice(0, 10),
+    members: [
+      { name: 'Mme A', role: 'présidente' },
+      { name: 'M. B', role: 'représentant du maire' },
+    ],
+    quorum: 2,
+  });
+  if (session.statusCode !== 201) throw new Error(`séance refusée : ${session.statusCode} ${session.body}`);
+  const sessionId = session.json().id as string;
+  const run = await call(who, 'POST', `/commission/sessions/${sessionId}/proposal`, { cycleId });
+  if (run.statusCode !== 202) throw new Error(`moteur refusé : ${run.statusCode} ${run.body}`);
+  let job = run.json().job as { id: string; status: string };
+  for (let i = 0; i < 600 && job.status !== 'done' && job.status !== 'failed'; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    job = (await call(who, 'GET', `/jobs/${job.id}`)).json();
+  }
+  if (job.status !== 'done') throw new Error(`moteur non terminé : ${JSON.stringify(job)}`);
+  return { sessionId, jobId: job.id };
+}
+
+/** A letting cycle of landlord L1 in the test EPCI, opened a day ago. */
+export function testCycle(db: Db, name: string, closesAt: string, maxActiveApplications: number) {
+  return createCycle(db, {
+    epci: '200040715',
+    landlordId: 'L1',
+    name,
+    opensAt: new Date(Date.now() - 86_400_000).toISOString(),
+    closesAt,
+    maxActiveApplications,
+    createdBy: null,
+  });
+}
+
 /** Sends `request` as each of `roles` in turn and returns the status codes by role. */
 export async function statusesByRole(
   request: (who: Who) => Promise<{ statusCode: number }>,
@@ -196,6 +243,17 @@ export const SECOND_LANDLORD_SQL = `
     INSERT INTO landlord (id, name) VALUES ('L2', 'Autre bailleur');
     INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
       SELECT 'R3', epci_code, 'L2', 'Les Saules', commune_code, iris_code, NULL, longitude, latitude, 2001 FROM residence WHERE id = 'R2';`;
+
+/**
+ * The relocation tests' buildings: landlord L2, R5 « Arlequin 50 » of L1 in the Villeneuve QPV
+ * (QN03807M, 1972, to demolish) and R7 « Les Jardins neufs » of L1 outside any QPV (2024, new).
+ */
+export const VILLENEUVE_SQL = `
+    INSERT INTO landlord (id, name) VALUES ('L2', 'Autre bailleur');
+    INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
+      SELECT 'R5', epci_code, 'L1', 'Arlequin 50', commune_code, iris_code, 'QN03807M', longitude, latitude, 1972 FROM residence WHERE id = 'R1';
+    INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
+      SELECT 'R7', epci_code, 'L1', 'Les Jardins neufs', commune_code, iris_code, NULL, longitude, latitude, 2024 FROM residence WHERE id = 'R2';`;
 
 /** Vacant homes S1…S8 of landlord L1, T1 and T2 of landlord L2 (T2 occupied by a household). */
 export async function addLettingHomes(db: Db): Promise<void> {

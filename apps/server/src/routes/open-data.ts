@@ -209,9 +209,15 @@ async function build(
   ];
   // The year's lettings by commune and the review by commune count the same leases (when every
   // signed lease counts): one figure, hidden alike in both.
-  const published = publishTables(inputs, SECRECY_THRESHOLD, [
-    { tables: ['attributions-quartile-qpv', 'bilan-cia-commune'], levels: ['epci', 'commune'] },
-  ]);
+  // The social stock's occupants are households of the same IRIS and quartile: the difference of the
+  // two tables (the other households) is protected like a published count.
+  const published = publishTables(
+    inputs,
+    SECRECY_THRESHOLD,
+    [{ tables: ['attributions-quartile-qpv', 'bilan-cia-commune'], levels: ['epci', 'commune'] }],
+    [],
+    [{ whole: 'menages-quartile', part: 'parc-social-quartile' }],
+  );
   const tables = new Map(published.map((t) => [t.id as DatasetId, t]));
   return {
     version: snapshot.version,

@@ -1,3 +1,5 @@
+import { STATISTICAL_SECRECY_MIN_HOUSEHOLDS } from '../observatory/mix-analysis.ts';
+
 /**
  * Statistical secrecy of published counts (docs/open-data.md, docs/decisions/0012-open-data-suppression.md).
  *
@@ -21,8 +23,11 @@
  * Pure, deterministic: the same counts give the same secrets.
  */
 
-/** Households below which a count is not published (the INSEE rule for household counts). */
-export const SECRECY_THRESHOLD = 11;
+/**
+ * Households below which a count is not published: the observatory's threshold (the INSEE rule for
+ * household counts, 11), one figure for every publication of the platform.
+ */
+export const SECRECY_THRESHOLD = STATISTICAL_SECRECY_MIN_HOUSEHOLDS;
 
 /** A total and the cells that add up to it (indices into the system's values). */
 export interface AdditiveRelation {
@@ -36,8 +41,12 @@ export interface AdditiveSystem {
   readonly relations: readonly AdditiveRelation[];
 }
 
-/** published; primary: a small count; secondary: hidden so that a small count cannot be recovered. */
-export type CellStatus = 'published' | 'primary' | 'secondary';
+/**
+ * published; primary: a small count; secondary: hidden so that a small count cannot be recovered;
+ * unpublished: a count never published (the difference of two published tables) that is not small —
+ * unknown to the reader, so it hides what it is added to, but needing no protection itself.
+ */
+export type CellStatus = 'published' | 'primary' | 'secondary' | 'unpublished';
 
 export class AdditiveSystemError extends Error {}
 
@@ -62,18 +71,25 @@ export function checkAdditiveSystem(system: AdditiveSystem): void {
 
 /**
  * The status of every cell under the rule above. `forced` cells (indices) are secret from the start
- * (secondary), e.g. cells already secret in another publication of the same figures.
+ * (secondary), e.g. cells already secret in another publication of the same figures. `unpublished`
+ * cells are never published — counts that a reader could otherwise compute from two tables (all
+ * households minus the social stock's occupants of an IRIS): a small one is protected like any small
+ * count (primary), the others only hide.
  */
 export function suppressCells(
   system: AdditiveSystem,
   threshold = SECRECY_THRESHOLD,
   forced: readonly number[] = [],
+  unpublished: readonly number[] = [],
 ): CellStatus[] {
   checkAdditiveSystem(system);
   const { values, relations } = system;
   const status: CellStatus[] = values.map((v) => (v > 0 && v < threshold ? 'primary' : 'published'));
+  for (const i of unpublished) if (status[i] === 'published') status[i] = 'unpublished';
   for (const i of forced) if (status[i] === 'published') status[i] = 'secondary';
   const secret = (i: number) => status[i] !== 'published';
+  /** A secret that must not be recovered (an unpublished count that is not small may be). */
+  const sensitive = (i: number) => status[i] === 'primary' || status[i] === 'secondary';
   const relationsOf: number[][] = values.map(() => []);
   relations.forEach((r, k) => {
     for (const i of [r.total, ...r.parts]) relationsOf[i]!.push(k);
@@ -116,6 +132,7 @@ export function suppressCells(
       again = false;
       for (const r of relations) {
         const cells = [r.total, ...r.parts];
+        if (!cells.some(sensitive)) continue;
         const secrets = cells.filter(secret).length;
         const hidden = secret(r.total) ? 0 : r.parts.reduce((s, p) => s + (secret(p) ? values[p]! : 0), 0);
         if (secrets === 1 || (hidden > 0 && hidden < threshold)) {
@@ -131,7 +148,7 @@ export function suppressCells(
     const determined = determinedCells(
       system,
       status.map((s) => s !== 'published'),
-    ).filter((i) => values[i]! > 0);
+    ).filter((i) => values[i]! > 0 && sensitive(i));
     if (determined.length === 0) break;
     let added = false;
     for (const i of determined) {

@@ -85,6 +85,16 @@ export interface EqualTotals {
   readonly levels: readonly string[];
 }
 
+/**
+ * Table `part` counts some of the households of table `whole`, row by row and column by column (the
+ * social stock's occupants among all households, by IRIS and quartile): the difference of two of
+ * their published cells is a count too — never published, and protected like a published one.
+ */
+export interface Complement {
+  readonly whole: string;
+  readonly part: string;
+}
+
 interface BuiltRow {
   level: string;
   code: string;
@@ -96,15 +106,17 @@ interface BuiltRow {
 
 /**
  * Applies the secrecy rule to every table at once and returns them with their secret cells;
- * `forcedTotals` are row totals hidden from the start (secondary). Throws
- * AdditiveSystemError (French message) for an unknown parent, a leaf without counts or counts of the
- * wrong length, or tables sharing a whole with different counts.
+ * `forcedTotals` are row totals hidden from the start (secondary); `complements` tie a table to one
+ * counting a subset of its households. Throws AdditiveSystemError (French message) for an unknown
+ * parent, a leaf without counts or counts of the wrong length, tables sharing a whole with different
+ * counts, or a part counting more households than its whole.
  */
 export function publishTables(
   tables: readonly CountTableInput[],
   threshold = SECRECY_THRESHOLD,
   equalTotals: readonly EqualTotals[] = [],
   forcedTotals: readonly ForcedTotal[] = [],
+  complements: readonly Complement[] = [],
 ): PublishedTable[] {
   const values: number[] = [];
   const relations: AdditiveRelation[] = [];
@@ -191,7 +203,30 @@ export function publishTables(
       ?.rows.find((r) => r.level === f.level && r.code === f.code);
     return row ? [row.cells.at(-1)!] : [];
   });
-  const status = suppressCells({ values, relations }, threshold, forced);
+  // whole = part + difference, cell by cell: the difference is a cell of the system, never published.
+  const unpublished: number[] = [];
+  for (const link of complements) {
+    const [whole, part] = [link.whole, link.part].map((id) => built.find((t) => t.table.id === id));
+    if (!whole || !part) continue;
+    if (whole.table.columns.map((c) => c.code).join() !== part.table.columns.map((c) => c.code).join())
+      throw new AdditiveSystemError(`${part.table.id} : colonnes différentes de ${whole.table.id}`);
+    for (const row of whole.rows) {
+      const other = part.rows.find((r) => r.level === row.level && r.code === row.code);
+      if (!other) continue;
+      row.cells.forEach((w, c) => {
+        const p = other.cells[c]!;
+        const difference = values[w]! - values[p]!;
+        if (difference < 0)
+          throw new AdditiveSystemError(
+            `${part.table.id} : ${row.label} compte plus de ménages que dans ${whole.table.id}`,
+          );
+        const d = cell(difference);
+        unpublished.push(d);
+        relations.push({ total: w, parts: [p, d] });
+      });
+    }
+  }
+  const status = suppressCells({ values, relations }, threshold, forced, unpublished);
   return built.map(({ table, rows }) => {
     const out = (i: number): PublishedCell =>
       isSecret(status[i]!) ? { value: null, secret: true } : { value: values[i]!, secret: false };

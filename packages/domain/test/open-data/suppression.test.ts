@@ -353,3 +353,98 @@ describe('statistical secrecy across tables', () => {
     );
   });
 });
+
+describe('statistical secrecy of differences between tables', () => {
+  const whole = { level: 'epci', code: 'E', label: 'EPCI' };
+  const columns = ['q1', 'q2'].map((code) => ({ code, label: code }));
+  const table = (id: string, rows: number[][]): CountTableInput => ({
+    id,
+    title: id,
+    whole,
+    columns,
+    units: rows.map((counts, i) => ({
+      level: 'iris',
+      code: `I${i}`,
+      label: `IRIS ${i}`,
+      parent: null,
+      counts,
+    })),
+  });
+
+  it('hides a cell of one table when its difference with the other would be a small count', () => {
+    // IRIS 0, q1: 34 households of which 30 social occupants: 4 others, a small count.
+    const [all, social] = publishTables(
+      [
+        table('all', [
+          [34, 50],
+          [60, 70],
+        ]),
+        table('social', [
+          [30, 20],
+          [40, 45],
+        ]),
+      ],
+      SECRECY_THRESHOLD,
+      [],
+      [],
+      [{ whole: 'all', part: 'social' }],
+    );
+    const q1 = [all!.rows[1]!.cells[0]!, social!.rows[1]!.cells[0]!];
+    expect(q1.some((c) => c.secret)).toBe(true);
+    // Without the tie, both tables publish every cell (no count from 1 to 10 in either).
+    const apart = publishTables([
+      table('all', [
+        [34, 50],
+        [60, 70],
+      ]),
+      table('social', [
+        [30, 20],
+        [40, 45],
+      ]),
+    ]);
+    expect(apart.every((t) => t.secretCells === 0)).toBe(true);
+  });
+
+  it('leaves no difference from 1 to 10 between two published cells, and refuses a part larger than its whole', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(count, count, fc.nat(60), fc.nat(60)), { minLength: 1, maxLength: 6 }),
+        (rows) => {
+          // all = social + others, cell by cell.
+          const social = rows.map(([a, b]) => [a, b]);
+          const all = rows.map(([a, b, x, y]) => [a + x, b + y]);
+          const [pa, ps] = publishTables(
+            [table('all', all), table('social', social)],
+            SECRECY_THRESHOLD,
+            [],
+            [],
+            [{ whole: 'all', part: 'social' }],
+          );
+          pa!.rows.forEach((row, r) => {
+            [...row.cells, row.total].forEach((cell, c) => {
+              const other = [...ps!.rows[r]!.cells, ps!.rows[r]!.total][c]!;
+              if (cell.value === null || other.value === null) return;
+              const difference = cell.value - other.value;
+              expect(difference === 0 || difference >= SECRECY_THRESHOLD).toBe(true);
+            });
+          });
+          for (const t of [pa!, ps!])
+            for (const row of t.rows)
+              for (const cell of [...row.cells, row.total])
+                if (cell.value !== null)
+                  expect(cell.value === 0 || cell.value >= SECRECY_THRESHOLD).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(() =>
+      publishTables(
+        [table('all', [[5, 5]]), table('social', [[6, 5]])],
+        SECRECY_THRESHOLD,
+        [],
+        [],
+        [{ whole: 'all', part: 'social' }],
+      ),
+    ).toThrow(/social : EPCI compte plus de ménages que dans all/);
+  });
+});
