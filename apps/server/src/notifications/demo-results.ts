@@ -65,13 +65,20 @@ export async function ensureDemoPastLets(db: Db, epci: string, now = new Date())
     charges_eur: number;
     commune: string;
   }>(
-    `SELECT m.id, m.typology, m.financing, m.rent_eur::float8 AS rent_eur, m.charges_eur::float8 AS charges_eur,
-            r.commune_code AS commune
-     FROM home m JOIN residence r ON r.id = m.residence_id
-     WHERE r.landlord_id = $1 AND m.epci_code = $2 AND m.typology BETWEEN 2 AND 3
-       AND NOT EXISTS (SELECT 1 FROM household h WHERE h.home_id = m.id)
-       AND NOT EXISTS (SELECT 1 FROM advert a WHERE a.home_id = m.id)
-     ORDER BY m.id DESC LIMIT $3`,
+    // Homes of one commune and one typology, so that the published results may name both (at
+    // least 3 comparable lets in the cycle: comparablePublication).
+    `WITH vacant AS (
+       SELECT m.id, m.typology, m.financing, m.rent_eur::float8 AS rent_eur, m.charges_eur::float8 AS charges_eur,
+              r.commune_code AS commune, count(*) OVER (PARTITION BY r.commune_code, m.typology) AS alike
+       FROM home m JOIN residence r ON r.id = m.residence_id
+       WHERE r.landlord_id = $1 AND m.epci_code = $2 AND m.typology BETWEEN 2 AND 3
+         AND NOT EXISTS (SELECT 1 FROM household h WHERE h.home_id = m.id)
+         AND NOT EXISTS (SELECT 1 FROM advert a WHERE a.home_id = m.id)
+     ),
+     place AS (SELECT commune, typology FROM vacant WHERE alike >= $3 ORDER BY alike DESC, commune, typology LIMIT 1)
+     SELECT v.id, v.typology, v.financing, v.rent_eur, v.charges_eur, v.commune
+     FROM vacant v JOIN place p ON p.commune = v.commune AND p.typology = v.typology
+     ORDER BY v.id DESC LIMIT $3`,
     [landlord.id, epci, APPLICANTS_PER_HOME.length],
   );
   if (homes.length < APPLICANTS_PER_HOME.length) return 0;

@@ -16,6 +16,13 @@ export interface ResultPublicationRule {
   scoreBandWidth: { fine: number; coarse: number };
   /** Lower bounds of the seniority bands, in whole years: fine, coarse. */
   seniorityBandsYears: { fine: readonly number[]; coarse: readonly number[] };
+  /**
+   * Each published combination of cycle, commune and typology is shared by at least this many lets
+   * (k-anonymity): the commune or the typology are published less precisely, or not at all, when
+   * fewer lets of the cycle share them (`comparablePublication`); below it in the whole cycle, the
+   * bands are withheld.
+   */
+  minComparableLets: number;
 }
 
 /** The rules in force, newest last. */
@@ -26,6 +33,7 @@ export const RESULT_PUBLICATION_RULES: readonly ResultPublicationRule[] = [
     fineFromApplicants: 10,
     scoreBandWidth: { fine: 10, coarse: 25 },
     seniorityBandsYears: { fine: [0, 1, 2, 4, 6, 10], coarse: [0, 2, 6] },
+    minComparableLets: 3,
   },
 ];
 
@@ -129,4 +137,76 @@ export function publishLet(
     seniorityBand: seniorityBand(facts.registeredOn, facts.closedOn, rule.seniorityBandsYears[precision]),
     note: precision === 'coarse' ? `moins de ${rule.fineFromApplicants} candidats : tranches élargies` : null,
   };
+}
+
+// ── Comparable lets (k-anonymity of the published rows) ─────────────────────────────────────────
+
+/** The classes a typology is published as when the exact typology would single a let out. */
+export function typologyClass(typology: number): string {
+  return typology <= 2 ? 'T1–T2' : typology <= 4 ? 'T3–T4' : 'T5 et plus';
+}
+
+export interface LetToPublish {
+  cycleId: string;
+  commune: string;
+  typology: number;
+}
+
+/** How precisely one let's place and home are published. */
+export interface Comparability {
+  /** The commune is published. */
+  commune: boolean;
+  /** The typology is published exactly, as its class (`typologyClass`), or not at all. */
+  typology: 'exact' | 'class' | 'hidden';
+  /** false: fewer than k lets in the cycle are left to hide among — the bands are withheld too. */
+  comparable: boolean;
+}
+
+/** From the most precise to the least: what each step publishes of a let, and its grouping key. */
+const STEPS: readonly { commune: boolean; typology: Comparability['typology'] }[] = [
+  { commune: true, typology: 'exact' },
+  { commune: true, typology: 'class' },
+  { commune: true, typology: 'hidden' },
+  { commune: false, typology: 'exact' },
+  { commune: false, typology: 'class' },
+  { commune: false, typology: 'hidden' },
+];
+
+/**
+ * What may be published of each let's commune and typology so that anyone who knows where and when
+ * a household moved in cannot tell its row from at least `k - 1` others (k-anonymity over the
+ * cycle, the commune and the typology; the decision date is not published). Steps, most precise
+ * first (`STEPS`): the lets of a cycle sharing commune and typology are published as such when they
+ * are at least k; the others are grouped again with the typology's class, then without the
+ * typology, then without the commune…; a let still in a group under k at the last step (the cycle
+ * alone) is not comparable: its bands are withheld. Each group is made of lets left over by the
+ * previous steps only, so every published combination is shared by at least k published rows.
+ * Answers in the order of `lets`.
+ */
+export function comparablePublication(lets: readonly LetToPublish[], k: number): Comparability[] {
+  const out: (Comparability | undefined)[] = lets.map(() => undefined);
+  let left = lets.map((_, i) => i);
+  for (const step of STEPS) {
+    const groups = new Map<string, number[]>();
+    for (const i of left) {
+      const l = lets[i]!;
+      const typology =
+        step.typology === 'exact'
+          ? String(l.typology)
+          : step.typology === 'class'
+            ? typologyClass(l.typology)
+            : '';
+      const key = `${l.cycleId}\u0000${step.commune ? l.commune : ''}\u0000${typology}`;
+      const group = groups.get(key);
+      if (group) group.push(i);
+      else groups.set(key, [i]);
+    }
+    left = [];
+    for (const group of groups.values()) {
+      if (group.length >= k) for (const i of group) out[i] = { ...step, comparable: true };
+      else left.push(...group);
+    }
+  }
+  for (const i of left) out[i] = { commune: false, typology: 'hidden', comparable: false };
+  return out as Comparability[];
 }

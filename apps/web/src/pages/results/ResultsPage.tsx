@@ -11,20 +11,27 @@ interface Band {
 
 interface LetResult {
   cycle: { name: string; closedOn: string };
-  commune: string;
-  communeName: string;
-  typology: number;
+  /** null when too few lets of the cycle share it to publish it (k-anonymity). */
+  commune: string | null;
+  communeName: string | null;
+  /** « T3 », or its class « T3–T4 », or null (same rule). */
+  typology: string | null;
   applicants: number;
   precision: 'fine' | 'coarse' | 'suppressed';
   scoreBand: Band | null;
   seniorityBand: Band | null;
   note: string | null;
-  decidedOn: string;
 }
 
 interface Results {
   total: number;
-  rule: { validFrom: string; minApplicants: number; fineFromApplicants: number; text: string };
+  rule: {
+    validFrom: string;
+    minApplicants: number;
+    fineFromApplicants: number;
+    minComparableLets: number;
+    text: string;
+  };
   results: LetResult[];
 }
 
@@ -78,10 +85,11 @@ export function ResultsPage() {
       {data && data.results.length > 0 && (
         <div className="table-wrap">
           <table data-testid="results-table">
-            <caption id={`${id}-caption`}>Logements attribués, du plus récent au plus ancien</caption>
+            <caption id={`${id}-caption`}>
+              Logements attribués, des cycles les plus récents aux plus anciens
+            </caption>
             <thead>
               <tr>
-                <th scope="col">Décision du</th>
                 <th scope="col">Cycle</th>
                 <th scope="col">Commune</th>
                 <th scope="col">Logement</th>
@@ -94,12 +102,11 @@ export function ResultsPage() {
               {data.results.map((r, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: the published rows carry no identifier, by design.
                 <tr key={i}>
-                  <td>{dateText(r.decidedOn)}</td>
                   <td>
                     {r.cycle.name} (clos le {dateText(r.cycle.closedOn)})
                   </td>
-                  <td>{r.communeName}</td>
-                  <td>T{r.typology}</td>
+                  <td>{r.communeName ?? <span className="muted">non publiée</span>}</td>
+                  <td>{r.typology ?? <span className="muted">non publiée</span>}</td>
                   <td>{r.applicants}</td>
                   <td>{r.scoreBand ? r.scoreBand.label : <span className="muted">non publiée</span>}</td>
                   <td>
