@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { insertNotification } from '@mosaique/db';
 import { type RunningPlatform, startPlatform } from '@mosaique/server';
 import type { TestProject } from 'vitest/node';
 import { ensureWebBuild } from '../apps/cli/src/web-build.ts';
+import { RESERVATION_HOLDER_MESSAGES } from './fixtures.ts';
 
 let platform: RunningPlatform | undefined;
 let dataDir: string | undefined;
@@ -26,6 +28,27 @@ export async function setup(project: TestProject): Promise<void> {
     "SELECT identifier FROM app_user WHERE role = 'applicant' ORDER BY identifier LIMIT 1",
   );
   project.provide('demoApplicant', applicant!.identifier);
+  await fillReservationHolderMailbox(platform);
+}
+
+/**
+ * 55 reminders to the demo reservation-holder agent (who receives none otherwise), so that the
+ * mailbox test (notifications.e2e.test.ts) has more than one page of 50 to show; written through
+ * the outbox's own function, as the notifier does.
+ */
+async function fillReservationHolderMailbox(p: RunningPlatform): Promise<void> {
+  const [agent] = await p.db.query<{ id: string }>(
+    "SELECT id FROM app_user WHERE identifier = 'reservataire@demo.mosaique.fr'",
+  );
+  for (let i = 1; i <= RESERVATION_HOLDER_MESSAGES; i++)
+    await insertNotification(p.db, {
+      userId: agent!.id,
+      epci: '200040715',
+      kind: 'cycle-closing',
+      subject: `Message de test n° ${i}`,
+      body: 'Message écrit pour le test de la boîte de réception (plus d’une page de messages).',
+      dedupeKey: `e2e-mailbox:${i}`,
+    });
 }
 
 export async function teardown(): Promise<void> {

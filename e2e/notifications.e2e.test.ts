@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { expectNoAxeViolations, signIn, usePage } from './browser.ts';
+import { RESERVATION_HOLDER_MESSAGES } from './fixtures.ts';
 
 const baseUrl = inject('baseUrl');
 const applicant = inject('demoApplicant');
@@ -45,6 +46,17 @@ describe('notifications and published results', () => {
     expect(text).toContain('moins de 10 candidats : tranches élargies');
     expect(text).toMatch(/de \d+ à \d+ points/);
     expect(await page.getByTestId('results-rule').textContent()).toContain('en dessous de 3 candidats');
+    // The demo's four lets share a commune and a typology: both are published (at least 3 comparable
+    // lets in the cycle), and no decision date is.
+    const demoRows = rows.filter({ hasText: 'Cycle passé de démonstration' });
+    expect(await demoRows.count()).toBe(4);
+    for (const cells of await demoRows.evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+    )) {
+      expect(cells[1]).not.toBe('non publiée');
+      expect(cells[2]).toMatch(/^T[23]$/);
+    }
+    expect(await page.getByRole('columnheader', { name: /Décision/ }).count()).toBe(0);
     await expectNoAxeViolations(page);
   });
 
@@ -130,12 +142,60 @@ describe('notifications and published results', () => {
       .poll(() => page.getByTestId('address-notice').textContent())
       .toContain('Vos messages seront envoyés à demandeur.demo@exemple.fr');
 
+    // The cycle reminders turned off with the keyboard, then on again.
+    const reminders = page.getByLabel('Me rappeler la clôture prochaine d’un cycle');
+    expect(await reminders.isChecked()).toBe(true);
+    await reminders.focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('preferences-notice').textContent())
+      .toContain('Vous ne recevrez plus de rappel');
+    expect(await api<{ cycleReminders: boolean }>(page, 'GET', '/notifications/preferences')).toEqual({
+      cycleReminders: false,
+    });
+    await expectNoAxeViolations(page);
+    await page.reload({ waitUntil: 'load' });
+    await expect.poll(() => reminders.isChecked()).toBe(false);
+    await reminders.check();
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('preferences-notice').textContent())
+      .toContain('Vous serez prévenu 48 heures avant');
+
     // The alert is deleted from the adverts page.
     await page.goto(`${baseUrl}/annonces`, { waitUntil: 'load' });
     await alert.getByRole('button', { name: 'Supprimer mon alerte' }).click();
     await expect.poll(() => page.getByTestId('alert-notice').textContent()).toMatch(/^Alerte supprimée/);
     expect(await alert.getByRole('button', { name: 'M’alerter des nouvelles annonces' }).count()).toBe(1);
     await expectNoAxeViolations(page);
+  });
+
+  it('shows 50 messages at a time; « plus anciens » loads the next ones and moves the focus to the first', async () => {
+    // 55 messages written for this account by the global set-up (global-setup.ts).
+    await signIn(page, baseUrl, 'reservataire@demo.mosaique.fr');
+    await page.goto(`${baseUrl}/e-mails-envoyes`, { waitUntil: 'load' });
+    await expect
+      .poll(() => page.getByTestId('mail-count').textContent())
+      .toBe(`${RESERVATION_HOLDER_MESSAGES} messages, les 50 plus récents affichés.`);
+    expect(await page.getByTestId('mail').count()).toBe(50);
+    const older = page.getByRole('button', { name: 'Afficher les messages plus anciens' });
+    await older.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('mail').count()).toBe(RESERVATION_HOLDER_MESSAGES);
+    // The focus is on the first message loaded: the 51st, i.e. the 5th written (newest first).
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toBe(`Message de test n° ${RESERVATION_HOLDER_MESSAGES - 50}`);
+    expect(await older.count()).toBe(0);
+    expect(await page.getByTestId('mail-count').textContent()).toBe(
+      `${RESERVATION_HOLDER_MESSAGES} messages.`,
+    );
+    const subjects = await page.getByTestId('mail').locator('h3').allTextContents();
+    expect(new Set(subjects).size).toBe(RESERVATION_HOLDER_MESSAGES);
+    await expectNoAxeViolations(page);
+    await page.context().clearCookies();
   });
 
   it('shows an administrator every message with its recipient; another applicant’s message stays hidden', async () => {

@@ -22,7 +22,14 @@ import {
   smtpMailerFromEnv,
   startNotifier,
 } from '../src/notifications/sender.ts';
-import { apiCaller, logInAll, matrixDatabase, statusesByRole, type TestSession } from './helpers.ts';
+import {
+  apiCaller,
+  logInAll,
+  matrixDatabase,
+  statusesByRole,
+  type TestSession,
+  testCycle,
+} from './helpers.ts';
 
 const EPCI = '200040715';
 const DAY = 86_400_000;
@@ -75,17 +82,7 @@ describe.each(testDbKinds())('notifications and published results on %s', (kind)
 
   beforeAll(async () => {
     db = await matrixDatabase(kind, addHomesAndDemands);
-    cycleId = (
-      await createCycle(db, {
-        epci: EPCI,
-        landlordId: 'L1',
-        name: 'Cycle d’hiver',
-        opensAt: iso(-DAY),
-        closesAt: iso(7 * DAY),
-        maxActiveApplications: 20,
-        createdBy: null,
-      })
-    ).id;
+    cycleId = (await testCycle(db, 'Cycle d’hiver', iso(7 * DAY), 20)).id;
     app = await buildApp({ db, loginPerMinute: 1000, rateLimitPerMinute: 100_000 });
     await logInAll(app, sessions);
     for (const u of await db.query<{ id: string; identifier: string }>('SELECT id, identifier FROM app_user'))
@@ -102,6 +99,48 @@ describe.each(testDbKinds())('notifications and published results on %s', (kind)
       `SELECT id, kind, subject, body, status FROM notification WHERE user_id = $1 ${kind ? 'AND kind = $2' : ''} ORDER BY created_at, id`,
       kind ? [userId.get(who), kind] : [userId.get(who)],
     );
+  /** A cycle of L1 closing in `closesInHours`, with home `homeId` published in it, and these applications. */
+  const cycleClosingSoon = async (
+    name: string,
+    closesInHours: number,
+    homeId: string,
+    applicants: string[],
+  ) => {
+    const cycle = await createCycle(db, {
+      epci: EPCI,
+      landlordId: 'L1',
+      name,
+      opensAt: iso(-DAY),
+      closesAt: iso(closesInHours * HOUR),
+      maxActiveApplications: 3,
+      createdBy: null,
+    });
+    const advertId = await createAdvert(db, {
+      epci: EPCI,
+      homeId,
+      landlordId: 'L1',
+      cycleId: cycle.id,
+      description: DESCRIPTION,
+      energyLabel: 'C',
+      publish: true,
+      createdBy: null,
+    });
+    for (const sneNumber of applicants) {
+      const applied = await db.transaction((tx) =>
+        insertApplication(tx, {
+          epci: EPCI,
+          advertId,
+          cycleId: cycle.id,
+          sneNumber,
+          maxActive: 3,
+          assisted: false,
+          createdBy: null,
+        }),
+      );
+      expect(applied.ok).toBe(true);
+    }
+    return cycle;
+  };
   const analyst = async (): Promise<User> =>
     (
       await db.query<User>(
@@ -292,37 +331,7 @@ describe.each(testDbKinds())('notifications and published results on %s', (kind)
   });
 
   it('reminds applicants with applications or a matching alert, once, of a cycle closing within 48 hours', async () => {
-    const soon = await createCycle(db, {
-      epci: EPCI,
-      landlordId: 'L1',
-      name: 'Cycle court',
-      opensAt: iso(-DAY),
-      closesAt: iso(20 * HOUR),
-      maxActiveApplications: 3,
-      createdBy: null,
-    });
-    const advertId = await createAdvert(db, {
-      epci: EPCI,
-      homeId: 'V4',
-      landlordId: 'L1',
-      cycleId: soon.id,
-      description: DESCRIPTION,
-      energyLabel: 'C',
-      publish: true,
-      createdBy: null,
-    });
-    const applied = await db.transaction((tx) =>
-      insertApplication(tx, {
-        epci: EPCI,
-        advertId,
-        cycleId: soon.id,
-        sneNumber: '03813',
-        maxActive: 3,
-        assisted: false,
-        createdBy: null,
-      }),
-    );
-    expect(applied.ok).toBe(true);
+    const soon = await cycleClosingSoon('Cycle court', 20, 'V4', ['03813']);
     expect(await queueClosingReminders(db)).toBe(2);
     expect(await queueClosingReminders(db)).toBe(0);
     const [to13] = await messagesOf('03813', 'cycle-closing');
@@ -341,15 +350,7 @@ describe.each(testDbKinds())('notifications and published results on %s', (kind)
   });
 
   it('notifies the applicants of the commission’s decision with its reasons in French; the let is then published, anonymised', async () => {
-    const past = await createCycle(db, {
-      epci: EPCI,
-      landlordId: 'L1',
-      name: 'Cycle d’automne',
-      opensAt: iso(-DAY),
-      closesAt: iso(DAY),
-      maxActiveApplications: 3,
-      createdBy: null,
-    });
+    const past = await testCycle(db, 'Cycle d’automne', iso(DAY), 3);
     const advertId = await createAdvert(db, {
       epci: EPCI,
       homeId: 'V5',
@@ -430,25 +431,28 @@ describe.each(testDbKinds())('notifications and published results on %s', (kind)
     expect(new Set(Object.values(codes))).toEqual(new Set([200]));
     const published = (await call('anonyme', 'GET', `/letting-results?epci=${EPCI}`)).json();
     expect(published.total).toBe(1);
-    // 3 applicants: the coarse bands (25 points; 0–2, 2–6, 6+ years) of RESULT_PUBLICATION_RULES.
+    // 3 applicants would give the coarse bands (RESULT_PUBLICATION_RULES), but the let is alone in its
+    // cycle: whoever knows who moved in would know whose bands they are — withheld, with the commune
+    // and the typology (fewer than 3 comparable lets: comparablePublication).
     const [shortlisted] = await db.query<{ score: number; registered_on: string }>(
       "SELECT score::float8 AS score, to_char(registered_on, 'YYYY-MM-DD') AS registered_on FROM shortlist WHERE advert_id = $1 AND sne_number = '03814'",
       [advertId],
     );
-    const low = Math.floor(shortlisted!.score / 25) * 25;
-    expect(published.results[0]).toMatchObject({
+    expect(published.results[0]).toEqual({
       cycle: { name: 'Cycle d’automne', closedOn: today },
-      communeName: 'Grenoble',
-      typology: 2,
+      commune: null,
+      communeName: null,
+      typology: null,
       applicants: 3,
-      precision: 'coarse',
-      scoreBand: { min: low, max: low + 25, label: `de ${low} à ${low + 24} points` },
-      note: 'moins de 10 candidats : tranches élargies',
-      decidedOn: today,
+      precision: 'suppressed',
+      scoreBand: null,
+      seniorityBand: null,
+      note: 'moins de 3 attributions comparables dans ce cycle : note et ancienneté non publiées',
     });
-    expect(published.results[0].seniorityBand.label).toMatch(/ans?/);
+    expect(published.rule.minComparableLets).toBe(3);
     const text = JSON.stringify(published);
-    for (const secret of ['03814', shortlisted!.registered_on]) expect(text).not.toContain(secret);
+    for (const secret of ['03814', shortlisted!.registered_on, 'Grenoble'])
+      expect(text).not.toContain(secret);
     expect((await call('anonyme', 'GET', '/letting-results?epci=123')).statusCode).toBe(400);
   });
 
@@ -538,5 +542,41 @@ describe.each(testDbKinds())('notifications and published results on %s', (kind)
       mailer.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  it('lets each account turn the cycle reminders off, audited; none is queued for them then', async () => {
+    expect((await call('03812', 'GET', '/notifications/preferences')).json()).toEqual({
+      cycleReminders: true,
+    });
+    expect((await call('anonyme', 'GET', '/notifications/preferences')).statusCode).toBe(401);
+    const invalid = await call('03812', 'PUT', '/notifications/preferences', { cycleReminders: 'non' });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().details).toContain('cycleReminders : vrai ou faux attendu');
+    const off = await call('03812', 'PUT', '/notifications/preferences', { cycleReminders: false });
+    expect([off.statusCode, off.json()]).toEqual([200, { cycleReminders: false }]);
+    // Each account reads and sets its own only.
+    expect((await call('03812', 'GET', '/notifications/preferences')).json()).toEqual({
+      cycleReminders: false,
+    });
+    expect((await call('03813', 'GET', '/notifications/preferences')).json()).toEqual({
+      cycleReminders: true,
+    });
+    const [audit] = await db.query<{ details: unknown }>(
+      "SELECT details FROM audit_log WHERE action = 'notification-preference.set' AND actor_user_id = $1",
+      [userId.get('03812')],
+    );
+    expect(audit?.details).toEqual({ cycleReminders: false });
+
+    // A cycle closing tomorrow where both applied: only 03813 is reminded.
+    const soon = await cycleClosingSoon('Cycle de printemps', 30, 'V6', ['03812', '03813']);
+    await queueClosingReminders(db);
+    const reminded = await db.query<{ user_id: string }>(
+      'SELECT user_id FROM notification WHERE dedupe_key LIKE $1',
+      [`cycle-closing:${soon.id}:%`],
+    );
+    expect(reminded.map((r) => r.user_id)).toEqual([userId.get('03813')]);
+    expect(
+      (await call('03812', 'PUT', '/notifications/preferences', { cycleReminders: true })).statusCode,
+    ).toBe(200);
   });
 });

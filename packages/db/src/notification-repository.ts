@@ -164,6 +164,45 @@ export async function setNotificationAddress(db: Db, userId: string, email: stri
   );
 }
 
+// ── Preferences ──────────────────────────────────────────────────────────────────────────────────
+
+/** What an account chooses to be told; no row = the defaults. */
+export interface NotificationPreferences {
+  /** Reminders of a letting cycle closing within 48 h (default true). */
+  cycleReminders: boolean;
+}
+
+export async function getNotificationPreferences(db: Db, userId: string): Promise<NotificationPreferences> {
+  const [row] = await db.query<NotificationPreferences>(
+    'SELECT cycle_reminders AS "cycleReminders" FROM notification_preference WHERE user_id = $1',
+    [userId],
+  );
+  return row ?? { cycleReminders: true };
+}
+
+export async function setNotificationPreferences(
+  db: Db,
+  userId: string,
+  preferences: NotificationPreferences,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO notification_preference (user_id, cycle_reminders) VALUES ($1, $2)
+     ON CONFLICT (user_id) DO UPDATE SET cycle_reminders = EXCLUDED.cycle_reminders, updated_at = now()`,
+    [userId, preferences.cycleReminders],
+  );
+}
+
+/** Among `userIds`, the accounts that turned the cycle-closing reminders off. */
+export async function withoutCycleReminders(db: Db, userIds: readonly string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db.query<{ userId: string }>(
+    `SELECT user_id AS "userId" FROM notification_preference
+     WHERE user_id = ANY($1::text[]) AND NOT cycle_reminders`,
+    [userIds],
+  );
+  return new Set(rows.map((r) => r.userId));
+}
+
 // ── Saved searches ───────────────────────────────────────────────────────────────────────────────
 
 export interface StoredAlert extends AlertCriteria {
@@ -354,14 +393,21 @@ export interface PastLetRow {
   decidedOn: string;
 }
 
-/** The lets of closed cycles that ended in a signed lease from a commission decision, newest first. */
-export async function pastLets(
-  db: Db,
-  options: { epci?: string | undefined; limit?: number; offset?: number } = {},
-): Promise<{ total: number; lets: PastLetRow[] }> {
-  const params: unknown[] = [options.limit ?? 100, options.offset ?? 0];
-  const epciFilter = options.epci ? `AND le.epci_code = $${params.push(options.epci)}` : '';
-  const from = `FROM lease le
+/**
+ * Every let of a closed cycle that ended in a signed lease from a commission decision, the most
+ * recently closed cycles first (all of them: what may be published of each depends on the others of
+ * its cycle — comparablePublication in the domain).
+ */
+export async function pastLets(db: Db, options: { epci?: string | undefined } = {}): Promise<PastLetRow[]> {
+  return db.query<PastLetRow>(
+    `SELECT le.id AS "leaseId", le.epci_code AS epci, c.id AS "cycleId", c.name AS "cycleName",
+            to_char(c.closed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "cycleClosedOn",
+            r.commune_code AS commune, co.name AS "communeName", m.typology::int AS typology,
+            (SELECT count(*)::int FROM shortlist s2 WHERE s2.advert_id = a.id) AS applicants,
+            sh.score::float8 AS score, to_char(sh.registered_on, 'YYYY-MM-DD') AS "registeredOn",
+            to_char(sh.built_on, 'YYYY-MM-DD') AS "builtOn",
+            to_char(d.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "decidedOn"
+     FROM lease le
      JOIN decision d ON d.id = le.decision_id
      JOIN agenda_item ai ON ai.id = d.agenda_item_id
      JOIN advert a ON a.id = ai.advert_id
@@ -370,21 +416,8 @@ export async function pastLets(
      JOIN residence r ON r.id = m.residence_id
      JOIN commune co ON co.code = r.commune_code
      JOIN shortlist sh ON sh.advert_id = a.id AND sh.sne_number = d.sne_number
-     WHERE true ${epciFilter}`;
-  const lets = await db.query<PastLetRow>(
-    `SELECT le.id AS "leaseId", le.epci_code AS epci, c.id AS "cycleId", c.name AS "cycleName",
-            to_char(c.closed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "cycleClosedOn",
-            r.commune_code AS commune, co.name AS "communeName", m.typology::int AS typology,
-            (SELECT count(*)::int FROM shortlist s2 WHERE s2.advert_id = a.id) AS applicants,
-            sh.score::float8 AS score, to_char(sh.registered_on, 'YYYY-MM-DD') AS "registeredOn",
-            to_char(sh.built_on, 'YYYY-MM-DD') AS "builtOn",
-            to_char(d.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "decidedOn"
-     ${from} ORDER BY d.decided_at DESC, le.id LIMIT $1 OFFSET $2`,
-    params,
+     WHERE ($1::text IS NULL OR le.epci_code = $1)
+     ORDER BY c.closed_at DESC, c.id, le.id`,
+    [options.epci ?? null],
   );
-  const [count] = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n ${from.replace(/\$3/g, '$1')}`,
-    options.epci ? [options.epci] : [],
-  );
-  return { total: count?.n ?? 0, lets };
 }

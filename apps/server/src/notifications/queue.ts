@@ -10,6 +10,7 @@ import {
   insertNotification,
   listAdverts,
   loadDemands,
+  withoutCycleReminders,
 } from '@mosaique/db';
 import type { Demand } from '@mosaique/domain/demand';
 import { eligibility } from '@mosaique/domain/eligibility';
@@ -107,7 +108,8 @@ export async function notifyDecisions(tx: Db, decisionIds: readonly string[]): P
 /**
  * Letting cycles closing within `closingSoonHours`: one message per cycle to each applicant with
  * active applications in it, or with a saved search that some published advert of the cycle matches
- * and they may apply to. Sent once: a second run queues nothing (dedupe key per cycle and account).
+ * and they may apply to — unless they turned these reminders off. Sent once: a second run queues
+ * nothing (dedupe key per cycle and account).
  */
 export async function queueClosingReminders(
   db: Db,
@@ -141,8 +143,10 @@ export async function queueClosingReminders(
           recipients.set(alert.userId, { ...entry, matching: open });
         }
       }
+      const optedOut = await withoutCycleReminders(tx, [...recipients.keys()]);
       let n = 0;
       for (const [userId, r] of recipients) {
+        if (optedOut.has(userId)) continue;
         const message = cycleClosingMessage({
           cycleName: cycle.name,
           closesAt: cycle.closesAt,

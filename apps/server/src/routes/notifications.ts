@@ -5,11 +5,13 @@ import {
   getAlert,
   getNotification,
   getNotificationAddress,
+  getNotificationPreferences,
   listNotifications,
   type StoredAlert,
   type StoredNotification,
   saveAlert,
   setNotificationAddress,
+  setNotificationPreferences,
   type User,
 } from '@mosaique/db';
 import { criteriaProblems, describeCriteria, isEmailAddress } from '@mosaique/domain/notification';
@@ -224,6 +226,51 @@ export const notificationRoutes =
           });
         });
         return { email };
+      },
+    );
+
+    const preferencesSchema = z.object({
+      cycleReminders: z.boolean({ error: 'cycleReminders : vrai ou faux attendu' }),
+    });
+
+    app.get(
+      '/notifications/preferences',
+      {
+        schema: {
+          tags: [TAG],
+          summary:
+            'Ce que vous choisissez de recevoir : les rappels de clôture de cycle (48 h avant) ; les décisions de commission sont toujours envoyées, les nouvelles annonces suivent votre alerte',
+          response: { 200: preferencesSchema, 401: errorSchema },
+        },
+      },
+      async (request) => getNotificationPreferences(db, requireUser(request).user.id),
+    );
+
+    app.put(
+      '/notifications/preferences',
+      {
+        schema: {
+          tags: [TAG],
+          summary: 'Enregistre ce que vous choisissez de recevoir',
+          body: preferencesSchema,
+          response: { 200: preferencesSchema, 400: errorSchema, 401: errorSchema },
+        },
+      },
+      async (request) => {
+        const { user } = requireUser(request);
+        const preferences = { cycleReminders: request.body.cycleReminders };
+        await db.transaction(async (tx) => {
+          await setNotificationPreferences(tx, user.id, preferences);
+          await appendAudit(tx, {
+            actorUserId: user.id,
+            actorRole: user.role,
+            action: 'notification-preference.set',
+            entity: 'app-user',
+            entityId: user.id,
+            details: preferences,
+          });
+        });
+        return preferences;
       },
     );
 

@@ -78,6 +78,7 @@ export function MailboxPage() {
         </p>
       )}
       <AddressForm />
+      <PreferencesForm />
       {loadError && (
         <p className="error" role="alert">
           {loadError}
@@ -204,6 +205,66 @@ function AddressForm() {
         Enregistrer l’adresse
       </button>
       <NoticeBox notice={notice} noticeRef={ref} testId="address-notice" />
+    </form>
+  );
+}
+
+/** What the account chooses to receive: the cycle-closing reminders can be turned off. */
+function PreferencesForm() {
+  const { session } = useSession();
+  const [reminders, setReminders] = useState<boolean | null>(null);
+  const { notice, ref, success, failure } = useNotice();
+  const id = useId();
+
+  useEffect(() => {
+    getJson<{ cycleReminders: boolean }>('/notifications/preferences')
+      .then((r) => setReminders(r.cycleReminders))
+      .catch(() => setReminders(true));
+  }, []);
+
+  if (!session || reminders === null) return null;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      const r = await sendJson<{ cycleReminders: boolean }>(
+        'PUT',
+        '/notifications/preferences',
+        { cycleReminders: reminders },
+        session.csrfToken,
+      );
+      success(
+        r.cycleReminders
+          ? 'Vous serez prévenu 48 heures avant la clôture d’un cycle.'
+          : 'Vous ne recevrez plus de rappel avant la clôture d’un cycle.',
+      );
+    } catch (e) {
+      failure(e);
+    }
+  };
+
+  return (
+    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Messages reçus</h2>
+      <div className="field field-checkbox">
+        <input
+          id={`${id}-reminders`}
+          type="checkbox"
+          checked={reminders}
+          aria-describedby={`${id}-reminders-hint`}
+          onChange={(e) => setReminders(e.target.checked)}
+        />
+        <label htmlFor={`${id}-reminders`}>Me rappeler la clôture prochaine d’un cycle</label>
+        <p className="hint" id={`${id}-reminders-hint`}>
+          48 heures avant la clôture d’un cycle où vous avez candidaté ou qui a des annonces pour votre
+          alerte. Les décisions de la commission vous sont toujours envoyées ; les nouvelles annonces suivent
+          votre alerte.
+        </p>
+      </div>
+      <button type="submit" className="button-secondary">
+        Enregistrer
+      </button>
+      <NoticeBox notice={notice} noticeRef={ref} testId="preferences-notice" />
     </form>
   );
 }
