@@ -1,5 +1,5 @@
 import { inflateSync } from 'node:zlib';
-import { createAdvert, createCycle, type Db, getJob, insertApplication, reviewLeases } from '@mosaique/db';
+import { createAdvert, type Db, getJob, insertApplication, reviewLeases } from '@mosaique/db';
 import { testDbKinds } from '@mosaique/db/testing';
 import { ciaReview, ciaSettingsOn } from '@mosaique/domain/review';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +13,7 @@ import {
   SECOND_LANDLORD_SQL,
   statusesByRole,
   type TestSession,
+  testCycle,
   type Who,
 } from './helpers.ts';
 
@@ -96,15 +97,7 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
 
   beforeAll(async () => {
     db = await matrixDatabase(kind, addHomesAndDemands);
-    const cycle = await createCycle(db, {
-      epci: EPCI,
-      landlordId: 'L1',
-      name: 'cycle de la commission',
-      opensAt: iso(-DAY),
-      closesAt: iso(7 * DAY),
-      maxActiveApplications: 20,
-      createdBy: null,
-    });
+    const cycle = await testCycle(db, 'cycle de la commission', iso(7 * DAY), 20);
     cycleId = cycle.id;
     for (const home of ['V1', 'V2', 'V3', 'V4']) {
       const advertId = await createAdvert(db, {
@@ -262,15 +255,7 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
       admin: 403,
     });
     // A closed cycle without any advert of the landlord is refused at once, before any job.
-    const empty = await createCycle(db, {
-      epci: EPCI,
-      landlordId: 'L1',
-      name: 'cycle sans annonce',
-      opensAt: iso(-DAY),
-      closesAt: iso(DAY),
-      maxActiveApplications: 3,
-      createdBy: null,
-    });
+    const empty = await testCycle(db, 'cycle sans annonce', iso(DAY), 3);
     expect(await closeCycle(db, empty.id, new Date(), null)).not.toBeNull();
     const nothing = await call('bailleur-L1', 'POST', `/commission/sessions/${sessionId}/proposal`, {
       cycleId: empty.id,

@@ -1,10 +1,20 @@
-import { createAdvert, createCycle, type Db, getJob, setOfficialFirstQuartileThreshold } from '@mosaique/db';
+import { createAdvert, type Db, getJob, setOfficialFirstQuartileThreshold } from '@mosaique/db';
 import { testDbKinds } from '@mosaique/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { closeCycle } from '../src/letting/close-cycles.ts';
-import { apiCaller, createAccounts, logIn, logInAll, matrixDatabase, type TestSession } from './helpers.ts';
+import {
+  apiCaller,
+  createAccounts,
+  logIn,
+  logInAll,
+  matrixDatabase,
+  runCommissionOn,
+  type TestSession,
+  testCycle,
+  VILLENEUVE_SQL,
+} from './helpers.ts';
 
 interface Proposal {
   candidates: string[];
@@ -24,11 +34,7 @@ const TODAY = new Date().toISOString().slice(0, 10);
  */
 async function fixture(db: Db): Promise<void> {
   await db.exec(`
-    INSERT INTO landlord (id, name) VALUES ('L2', 'Autre bailleur');
-    INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
-      SELECT 'R5', epci_code, 'L1', 'Arlequin 50', commune_code, iris_code, 'QN03807M', longitude, latitude, 1972 FROM residence WHERE id = 'R1';
-    INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
-      SELECT 'R7', epci_code, 'L1', 'Les Jardins neufs', commune_code, iris_code, NULL, longitude, latitude, 2024 FROM residence WHERE id = 'R2';
+    ${VILLENEUVE_SQL}
     INSERT INTO home (id, epci_code, residence_id, typology, surface_m2, floor, lift, accessible, financing, rent_eur, charges_eur, reservation_holder_id) VALUES
       ('A1', '${EPCI}', 'R5', 3, 60, 3, false, false, 'PLUS', 350, 110, 'state'),
       ('N3', '${EPCI}', 'R7', 3, 66, 0, false, true, 'PLUS', 410, 80, 'state'),
@@ -88,15 +94,7 @@ describe.each(testDbKinds())('relocated household before the commission on %s', 
     sessions.set('menage', await logIn(app, '03818'));
 
     // It applies to the advert of N3 (outside QPV) like any applicant; 03812 applies too.
-    const cycle = await createCycle(db, {
-      epci: EPCI,
-      landlordId: 'L1',
-      name: 'cycle avec un ménage relogé',
-      opensAt: iso(-DAY),
-      closesAt: iso(7 * DAY),
-      maxActiveApplications: 3,
-      createdBy: null,
-    });
+    const cycle = await testCycle(db, 'cycle avec un ménage relogé', iso(7 * DAY), 3);
     const advertId = await createAdvert(db, {
       epci: EPCI,
       homeId: 'N3',
@@ -113,29 +111,8 @@ describe.each(testDbKinds())('relocated household before the commission on %s', 
     expect(await closeCycle(db, cycle.id, new Date(), null)).not.toBeNull();
 
     // The landlord schedules its commission and runs the engine on the closed cycle.
-    const session = await call('bailleur-L1', 'POST', '/commission/sessions', {
-      epci: EPCI,
-      landlordId: 'L1',
-      heldOn: TODAY,
-      members: [
-        { name: 'Mme A', role: 'présidente' },
-        { name: 'M. B', role: 'représentant du maire' },
-      ],
-      quorum: 2,
-    });
-    expect(session.statusCode).toBe(201);
-    const sessionId = session.json().id;
-    const run = await call('bailleur-L1', 'POST', `/commission/sessions/${sessionId}/proposal`, {
-      cycleId: cycle.id,
-    });
-    expect(run.statusCode).toBe(202);
-    let job = run.json().job;
-    for (let i = 0; i < 600 && job.status !== 'done' && job.status !== 'failed'; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      job = (await call('bailleur-L1', 'GET', `/jobs/${job.id}`)).json();
-    }
-    expect(job.status).toBe('done');
-    const result = (await getJob(db, job.id))!.result as {
+    const { sessionId, jobId } = await runCommissionOn(call, 'bailleur-L1', 'L1', cycle.id);
+    const result = (await getJob(db, jobId))!.result as {
       firstQuartileThresholdEur: number;
       yearToDate: { yearToDate: { epci: string; outsideQpvFirstQuartile: number }[] };
     };

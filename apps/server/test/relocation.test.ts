@@ -12,6 +12,7 @@ import {
   MATRIX_ACCOUNTS,
   matrixDatabase,
   type TestSession,
+  VILLENEUVE_SQL,
 } from './helpers.ts';
 
 const EPCI = '200040715';
@@ -24,13 +25,9 @@ const DAY = 86_400_000;
  */
 async function fixture(db: Db): Promise<void> {
   await db.exec(`
-    INSERT INTO landlord (id, name) VALUES ('L2', 'Autre bailleur');
-    INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
-      SELECT 'R5', epci_code, 'L1', 'Arlequin 50', commune_code, iris_code, 'QN03807M', longitude, latitude, 1972 FROM residence WHERE id = 'R1';
+    ${VILLENEUVE_SQL}
     INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
       SELECT 'R6', epci_code, 'L1', 'Arlequin 60', commune_code, iris_code, 'QN03807M', longitude, latitude, 1972 FROM residence WHERE id = 'R1';
-    INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
-      SELECT 'R7', epci_code, 'L1', 'Les Jardins neufs', commune_code, iris_code, NULL, longitude, latitude, 2024 FROM residence WHERE id = 'R2';
     INSERT INTO residence (id, epci_code, landlord_id, name, commune_code, iris_code, qpv_code, longitude, latitude, construction_year)
       SELECT 'R8', epci_code, 'L1', 'Arlequin 80', commune_code, iris_code, 'QN03807M', longitude, latitude, 1972 FROM residence WHERE id = 'R1';
     INSERT INTO home (id, epci_code, residence_id, typology, surface_m2, floor, lift, accessible, financing, rent_eur, charges_eur, reservation_holder_id) VALUES

@@ -275,6 +275,21 @@ export async function decisionsOfItem(db: Db, itemId: string): Promise<StoredDec
   );
 }
 
+/** The decisions of every agenda item of a session, by item (in the order of decisionsOfItem). */
+export async function decisionsOfSession(db: Db, sessionId: string): Promise<Map<string, StoredDecision[]>> {
+  const rows = await db.query<StoredDecision>(
+    `${decisionSelect} WHERE i.session_id = $1 ORDER BY d.agenda_item_id, d.rank NULLS LAST, d.sne_number`,
+    [sessionId],
+  );
+  const out = new Map<string, StoredDecision[]>();
+  for (const d of rows) {
+    const list = out.get(d.agendaItemId);
+    if (list) list.push(d);
+    else out.set(d.agendaItemId, [d]);
+  }
+  return out;
+}
+
 export async function decisionsOfDemand(db: Db, sneNumber: string): Promise<StoredDecision[]> {
   return db.query<StoredDecision>(
     `${decisionSelect} WHERE d.sne_number = $1 ORDER BY d.decided_at DESC, d.id`,
@@ -397,7 +412,10 @@ export interface NewLease {
   priorityPublic: boolean;
   dalo: boolean;
   transfer: boolean;
-  decisionId: string;
+  /** The commission decision it follows; null for a relocation lease signed outside the commission. */
+  decisionId: string | null;
+  /** Demo data (the demo's relocation leases). */
+  generated?: boolean;
 }
 
 /**
@@ -410,8 +428,8 @@ export async function insertLease(db: Db, l: NewLease, moveIn: boolean): Promise
   await db.query(
     `INSERT INTO lease (id, epci_code, home_id, household_id, sne_number, signed_on, reservation_holder_id,
        income_per_consumption_unit_eur, first_quartile_threshold_eur, first_quartile, urban_renewal_relocation,
-       priority_public, dalo, transfer, decision_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+       priority_public, dalo, transfer, decision_id, generated)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
     [
       id,
       l.epci,
@@ -428,6 +446,7 @@ export async function insertLease(db: Db, l: NewLease, moveIn: boolean): Promise
       l.dalo,
       l.transfer,
       l.decisionId,
+      l.generated ?? false,
     ],
   );
   await db.query(

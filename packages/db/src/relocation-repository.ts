@@ -12,6 +12,7 @@ import {
   type RelocationWishes,
   type StepKind,
 } from '@mosaique/domain/relocation';
+import { insertLease, type NewLease } from './commission-repository.ts';
 import type { Db } from './db.ts';
 
 /**
@@ -699,22 +700,42 @@ export async function decisionForRelocation(db: Db, id: string): Promise<Decisio
 }
 
 /**
+ * Locks (`FOR UPDATE`) the relocation files of a demand or of a household. The commission's lease
+ * signature calls it before locking the demand, so that it takes the locks in the order of
+ * `signRelocationLease` (the file, then the demand): the two signatures of one household then wait on
+ * each other instead of deadlocking.
+ */
+export async function lockRelocationFilesOf(
+  db: Db,
+  l: { sneNumber: string; householdId: string | null },
+): Promise<void> {
+  await db.query(
+    'SELECT 1 FROM relocation_file WHERE sne_number = $1 OR household_id = $2 ORDER BY id FOR UPDATE',
+    [l.sneNumber, l.householdId],
+  );
+}
+
+/**
  * Called by the commission's lease signature (apps/server/src/commission/decide.ts), in its
- * transaction: when the decision backs a relocation proposal, the file gets the lease — the proposal
- * marked accepted if it was still pending, dated as the household's answer to the commission — and
- * the matching steps. Returns the file's id, or null when the decision backs no relocation proposal.
+ * transaction, once the lease row is written. When the decision backs a relocation proposal, the file
+ * gets the lease — the proposal marked accepted if it was still pending, dated as the household's
+ * answer to the commission — and the matching steps. Otherwise, when the household housed (the
+ * lease's demand, or its household) has an open relocation file (no lease yet), that file gets the
+ * lease and a `lease` step saying it came from a commission decision without a relocation proposal;
+ * no proposal is made up. Returns the file's id and the path taken, or null when no open file is
+ * concerned (nothing is written then).
  */
 export async function attachCommissionLeaseToRelocation(
   db: Db,
   l: { decisionId: string; leaseId: string; signedOn: string; by: string | null },
-): Promise<string | null> {
+): Promise<{ fileId: string; viaProposal: boolean } | null> {
   const [p] = await db.query<{ fileId: string; rank: number; homeId: string; response: string }>(
     `SELECT p.file_id AS "fileId", p.rank, p.home_id AS "homeId", p.response
      FROM relocation_proposal p JOIN relocation_file f ON f.id = p.file_id
      WHERE p.decision_id = $1 AND f.lease_id IS NULL FOR UPDATE OF f`,
     [l.decisionId],
   );
-  if (!p) return null;
+  if (!p) return attachCommissionLeaseWithoutProposal(db, l);
   if (p.response === 'pending') {
     const decision = (await decisionForRelocation(db, l.decisionId))!;
     const answeredOn =
@@ -742,7 +763,38 @@ export async function attachCommissionLeaseToRelocation(
     details: { rank: p.rank, homeId: p.homeId, leaseId: l.leaseId, decisionId: l.decisionId },
     by: l.by,
   });
-  return p.fileId;
+  return { fileId: p.fileId, viaProposal: true };
+}
+
+/**
+ * The commission housed a household whose open file has no proposal linked to the decision: the file
+ * of the lease's demand (a file has one demand), else of its household, still without a lease, is
+ * locked and receives the lease. The trajectory indicators then count the household as rehoused, with
+ * the proposals its file actually holds.
+ */
+async function attachCommissionLeaseWithoutProposal(
+  db: Db,
+  l: { decisionId: string; leaseId: string; signedOn: string; by: string | null },
+): Promise<{ fileId: string; viaProposal: boolean } | null> {
+  const [f] = await db.query<{ fileId: string; homeId: string }>(
+    `SELECT f.id AS "fileId", l.home_id AS "homeId"
+     FROM lease l JOIN relocation_file f
+       ON f.epci_code = l.epci_code AND (f.sne_number = l.sne_number OR f.household_id = l.household_id)
+     WHERE l.id = $1 AND l.decision_id = $2 AND f.lease_id IS NULL
+     ORDER BY (f.sne_number = l.sne_number) IS TRUE DESC, f.id LIMIT 1
+     FOR UPDATE OF f`,
+    [l.leaseId, l.decisionId],
+  );
+  if (!f) return null;
+  await attachLease(db, f.fileId, l.leaseId, null);
+  await addStep(db, {
+    fileId: f.fileId,
+    kind: 'lease',
+    onDate: l.signedOn,
+    details: { homeId: f.homeId, leaseId: l.leaseId, decisionId: l.decisionId, viaProposal: false },
+    by: l.by,
+  });
+  return { fileId: f.fileId, viaProposal: false };
 }
 
 export async function answerProposal(
@@ -854,55 +906,10 @@ export async function homeForRelocationLease(
  */
 export async function insertRelocationLease(
   db: Db,
-  l: {
-    epci: string;
-    homeId: string;
-    householdId: string;
-    sneNumber: string;
-    signedOn: string;
-    reservationHolderId: string;
-    incomePerConsumptionUnitEur: number;
-    firstQuartileThresholdEur: number;
-    firstQuartile: boolean;
-    priorityPublic: boolean;
-    dalo: boolean;
-    generated?: boolean;
-  },
+  l: Omit<NewLease, 'urbanRenewalRelocation' | 'transfer' | 'decisionId'>,
 ): Promise<string> {
-  const id = randomUUID();
-  await db.query(
-    `INSERT INTO lease (id, epci_code, home_id, household_id, sne_number, signed_on, reservation_holder_id,
-       income_per_consumption_unit_eur, first_quartile_threshold_eur, first_quartile, urban_renewal_relocation,
-       priority_public, dalo, transfer, generated)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true, $11, $12, true, $13)`,
-    [
-      id,
-      l.epci,
-      l.homeId,
-      l.householdId,
-      l.sneNumber,
-      l.signedOn,
-      l.reservationHolderId,
-      l.incomePerConsumptionUnitEur,
-      l.firstQuartileThresholdEur,
-      l.firstQuartile,
-      l.priorityPublic,
-      l.dalo,
-      l.generated ?? false,
-    ],
-  );
-  await db.query(
-    `UPDATE demand SET status = 'housed', closed_on = GREATEST($2::date, registered_on) WHERE sne_number = $1 AND status = 'active'`,
-    [l.sneNumber, l.signedOn],
-  );
-  await db.query(
-    `UPDATE household SET home_id = $2, tenure = 'social-tenant',
-       commune_code = (SELECT r.commune_code FROM home h JOIN residence r ON r.id = h.residence_id WHERE h.id = $2),
-       iris_code = (SELECT r.iris_code FROM home h JOIN residence r ON r.id = h.residence_id WHERE h.id = $2)
-     WHERE id = $1`,
-    [l.householdId, l.homeId],
-  );
-  return id;
+  // A relocated household is a social tenant moving within the stock: a transfer.
+  return insertLease(db, { ...l, urbanRenewalRelocation: true, transfer: true, decisionId: null }, true);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   insertLease,
   insertResponse,
   leaseSource,
+  lockRelocationFilesOf,
   type StoredItem,
   setItemStatus,
   type User,
@@ -231,6 +232,12 @@ export async function signLease(
         );
       }
       const source = (await leaseSource(tx, decision.sneNumber, decision.homeId))!;
+      // A relocation file of the household is locked before the demand, in the order of a relocation
+      // lease signature (file, then demand): both signatures at once wait on each other, never deadlock.
+      await lockRelocationFilesOf(tx, {
+        sneNumber: decision.sneNumber,
+        householdId: source.householdId,
+      });
       // Serialises the signatures of one demand (two homes offered to the same household at once).
       await tx.query('SELECT 1 FROM demand WHERE sne_number = $1 FOR UPDATE', [decision.sneNumber]);
       const held = await existingLeaseOf(tx, source.householdId, source.sneNumber, source.registeredOn);

@@ -119,9 +119,7 @@ async function freeSneNumber(db: Db, registeredOn: string, start: number): Promi
 async function scoreRelocationDemands(db: Db, epci: string, sneNumbers: readonly string[], date: string) {
   const grid = await activeGrid(db, epci);
   if (!grid || sneNumbers.length === 0) return;
-  const demands = [];
-  for (const sne of sneNumbers)
-    demands.push(...(await loadDemands(db, epci, { active: true, sneNumber: sne })));
+  const demands = await loadDemands(db, epci, { active: true, sneNumbers });
   const totals = scoreDemands(demands, grid, date);
   await saveScores(
     db,
@@ -459,7 +457,9 @@ export async function signRelocationLease(
 /**
  * The commission's lease signature calls this in its transaction (apps/server/src/commission/decide.ts):
  * when the decision backs a relocation proposal, the household's file receives the lease (its
- * proposal accepted if still pending, the steps, an audit entry). Nothing happens otherwise.
+ * proposal accepted if still pending, the steps, an audit entry); when it backs none but the household
+ * has an open relocation file, that file receives the lease all the same (a `lease` step and the audit
+ * entry say `viaProposal: false`; no proposal is made up). Nothing happens otherwise.
  */
 export async function recordCommissionLeaseInRelocation(
   tx: Db,
@@ -468,20 +468,20 @@ export async function recordCommissionLeaseInRelocation(
   signedOn: string,
   actor: User,
 ): Promise<void> {
-  const fileId = await attachCommissionLeaseToRelocation(tx, {
+  const attached = await attachCommissionLeaseToRelocation(tx, {
     decisionId: decision.id,
     leaseId,
     signedOn,
     by: actor.id,
   });
-  if (!fileId) return;
+  if (!attached) return;
   await appendAudit(tx, {
     actorUserId: actor.id,
     actorRole: actor.role,
     action: 'relocation.lease.attach',
     entity: 'relocation-file',
-    entityId: fileId,
+    entityId: attached.fileId,
     epciCode: decision.epci,
-    details: { decisionId: decision.id, leaseId, signedOn },
+    details: { decisionId: decision.id, leaseId, signedOn, viaProposal: attached.viaProposal },
   });
 }

@@ -4,7 +4,7 @@ import {
   createCommissionSession,
   type Db,
   decisionsOfDemand,
-  decisionsOfItem,
+  decisionsOfSession,
   getCommissionSession,
   getDecision,
   getItem,
@@ -231,14 +231,12 @@ export function commissionRoutes(db: Db): FastifyPluginAsyncZod {
           if (items.length === 0) throw new HttpError(404, 'séance introuvable');
         }
         const homes = new Map((await homesOfSession(db, session.id)).map((h) => [h.homeId, h]));
-        const agenda = [];
-        for (const item of items) {
-          agenda.push({
-            ...item,
-            home: homes.get(item.homeId) ?? null,
-            decisions: (await decisionsOfItem(db, item.id)).map(publicDecision),
-          });
-        }
+        const decisions = await decisionsOfSession(db, session.id);
+        const agenda = items.map((item) => ({
+          ...item,
+          home: homes.get(item.homeId) ?? null,
+          decisions: (decisions.get(item.id) ?? []).map(publicDecision),
+        }));
         const names = await sessionNames(db, session);
         return { session: { ...session, ...names }, agenda };
       },
@@ -341,10 +339,11 @@ export function commissionRoutes(db: Db): FastifyPluginAsyncZod {
           if (!own) throw new HttpError(404, 'séance introuvable');
           throw new HttpError(403, 'le procès-verbal est réservé aux membres de la commission');
         }
-        const items = [];
-        for (const item of await itemsOfSession(db, session.id)) {
-          items.push({ ...item, decisions: await decisionsOfItem(db, item.id) });
-        }
+        const decisions = await decisionsOfSession(db, session.id);
+        const items = (await itemsOfSession(db, session.id)).map((item) => ({
+          ...item,
+          decisions: decisions.get(item.id) ?? [],
+        }));
         const names = await sessionNames(db, session);
         const pdf = await commissionMinutesPdf({
           session,

@@ -1,6 +1,17 @@
 /** Shapes of the relocation API (apps/server/src/routes/relocation.ts). */
-export type FileStage = 'to-meet' | 'diagnosed' | 'proposal-pending' | 'searching' | 'rehoused';
-export type ProposalResponse = 'pending' | 'accepted' | 'refused';
+export type {
+  FileStage,
+  ProposalResponse,
+  RelocationConstraints as Constraints,
+  RelocationWishes as Wishes,
+} from '@mosaique/domain/relocation';
+
+import type {
+  RelocationConstraints as Constraints,
+  FileStage,
+  ProposalResponse,
+  RelocationWishes as Wishes,
+} from '@mosaique/domain/relocation';
 
 export interface OperationSummary {
   id: string;
@@ -37,22 +48,6 @@ export interface Operation extends Omit<OperationSummary, 'households' | 'rehous
   officers: { id: string; displayName: string }[];
   rights: { read: boolean; writeFiles: boolean; administer: boolean; reserveHomes: boolean };
   files: FileRow[];
-}
-
-export interface Wishes {
-  communes: string[];
-  typologies: number[];
-  maxFloorWithoutLift: number | null;
-  age: 'new-or-recent' | 'older' | 'either';
-  maxRentWithChargesEur: number | null;
-}
-
-export interface Constraints {
-  workCommunes: string[];
-  schoolCommunes: string[];
-  healthCare: boolean;
-  wheelchairAccess: boolean;
-  reducedMobility: boolean;
 }
 
 export interface Proposal {
@@ -148,31 +143,8 @@ export interface MatchingHome {
   match: { matches: boolean; unmet: string[] };
 }
 
-export interface Share {
-  count: number;
-  of: number;
-  share: number | null;
-}
-
-export interface Indicators {
-  households: number;
-  rehoused: number;
-  outsideQpv: Share;
-  offSite: Share;
-  newOrRecent: Share;
-  residualRent: {
-    households: number;
-    meanBeforeEur: number | null;
-    meanAfterEur: number | null;
-    meanChangeEur: number | null;
-    medianChangeEur: number | null;
-  };
-  surfacePerPerson: { meanBeforeM2: number | null; meanAfterM2: number | null; meanChangeM2: number | null };
-  daysToLease: { households: number; mean: number | null; median: number | null };
-  proposals: { total: number; perRehousedHousehold: number | null };
-  refusals: { total: number; byReason: Record<string, number> };
-  national: { programme: string; offSiteShare: number; newOrRecentShare: number; source: string };
-}
+/** The trajectory indicators as the API answers them (computed by the domain). */
+export type { Share, TrajectoryIndicators as Indicators } from '@mosaique/domain/relocation';
 
 export interface Reference {
   refusalReasons: { code: string; label: string }[];
