@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { ApiError, getJson, type Session, sendJson } from './api.ts';
+import { getJson, type Session, sendJson } from './api.ts';
 
 interface SessionState {
   /** undefined while loading, null when signed out. */
@@ -14,12 +14,10 @@ const SessionContext = createContext<SessionState | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   useEffect(() => {
-    getJson<Session>('/auth/session')
-      .then(setSession)
-      .catch((e) => {
-        if (e instanceof ApiError && e.status === 401) setSession(null);
-        else setSession(null);
-      });
+    // { user: null } when nobody is signed in; a failed request counts as signed out too.
+    getJson<Session | { user: null }>('/auth/session')
+      .then((s) => setSession(s.user ? (s as Session) : null))
+      .catch(() => setSession(null));
   }, []);
   const signIn = useCallback(async (identifier: string, password: string) => {
     setSession(await sendJson<Session>('POST', '/auth/login', { identifier, password }));

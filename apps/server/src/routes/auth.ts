@@ -137,13 +137,18 @@ export const authRoutes =
       {
         schema: {
           tags: ['comptes'],
-          summary: 'La session en cours : utilisateur et jeton anti-falsification',
-          response: { 200: sessionSchema, 401: errorSchema },
+          summary:
+            'La session en cours : utilisateur et jeton anti-falsification ; sans session (ou expirée), user et csrfToken valent null',
+          response: {
+            200: z.object({ user: userSchema.nullable(), csrfToken: z.string().nullable() }),
+          },
         },
       },
+      // Not an error without a session: the pages ask on every load whether someone is signed in,
+      // and a 401 there would be logged as an error in every visitor's browser console.
       async (request) => {
-        const auth = requireUser(request);
-        return { user: auth.user, csrfToken: auth.csrfToken };
+        const auth = request.auth;
+        return auth ? { user: auth.user, csrfToken: auth.csrfToken } : { user: null, csrfToken: null };
       },
     );
 
