@@ -16,6 +16,7 @@ declare module 'autocannon' {
     duration?: number;
     amount?: number;
     overallRate?: number;
+    ignoreCoordinatedOmission?: boolean;
     requests?: { method?: string; path?: string; headers?: Record<string, string>; body?: string }[];
   }
   interface Result {

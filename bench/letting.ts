@@ -2,20 +2,22 @@
  * `npm run bench:letting`: advert search of the location choisie under load.
  *
  * Goal (issue « location choisie ») : with 10 000 published adverts and 50 000 applicants on
- * PostgreSQL, GET /api/v1/adverts answers at 200 requests/s with p99 ≤ 100 ms (autocannon against a
+ * PostgreSQL, GET /api/v1/adverts answers at 200 requests/s with p99 ≤ 100 ms (autocannon or wrk against a
  * server on localhost).
  *
  * Set-up, in a throwaway database created on the PostgreSQL server of DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres) and dropped at the end: the demo territory and demo
  * population (seed 1), demands cloned up to 50 000 active applicants, scored with the demo cotation
  * grid; 10 000 extra vacant homes spread over the demo residences, each published in one open cycle
- * of the EPCI; 0 to 3 active applications per applicant (≈ 100 000). Then two runs of
- * MOSAIQUE_BENCH_SECONDS (default 20) at MOSAIQUE_BENCH_RATE (default 200) requests/s, each request
- * one of a dozen filter combinations, with the headers a browser sends (Accept-Encoding: br, gzip):
- * anonymous, then as 100 distinct signed-in applicants (eligibility, chance and own application on
- * each advert), with the platform's read cache (5 s; MOSAIQUE_BENCH_CACHE_MS) and, during each run,
- * MOSAIQUE_BENCH_WRITES (default 2) writes per second (an application, then its withdrawal) that
- * empty it.
+ * of the EPCI; 0 to 3 active applications per applicant (≈ 100 000). Then, anonymous and as 100
+ * distinct signed-in applicants (eligibility, chance and own application on each advert), each
+ * request one of a dozen filter combinations with the headers a browser sends (Accept-Encoding: br,
+ * gzip), with the platform's read cache (5 s; MOSAIQUE_BENCH_CACHE_MS) and MOSAIQUE_BENCH_WRITES
+ * (default 2) writes per second (an application, then its withdrawal) that empty it:
+ * - the measure: MOSAIQUE_BENCH_RATE (default 200) requests/s at a constant arrival rate for
+ *   MOSAIQUE_BENCH_SECONDS (default 20), from a separate process, each latency counted from the
+ *   moment its request was due (bench/paced-load.ts, the method of wrk2);
+ * - for comparison, autocannon at the same overall rate (see `run` for how it spreads it).
  */
 import os from 'node:os';
 import {
@@ -40,6 +42,7 @@ import { buildApp } from '../apps/server/src/app.ts';
 import { hashPassword } from '../apps/server/src/auth/passwords.ts';
 import { rescoreDemands } from '../apps/server/src/cotation/rescore.ts';
 import { ReadCache } from '../apps/server/src/letting/read-cache.ts';
+import { type PacedResult, runPacedLoad } from './paced-load.ts';
 
 const EPCI = '200040715';
 const ADVERTS = 10_000;
@@ -86,7 +89,7 @@ async function benchDb(): Promise<{ db: Db; prepared: boolean }> {
   const db = await openDb({ databaseUrl: url.toString() });
   await migrate(db);
   const [row] = await db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM app_user WHERE identifier = 'demandeur-banc'",
+    "SELECT count(*)::int AS n FROM app_user WHERE identifier LIKE 'demandeur-banc-%'",
   );
   return { db, prepared: row!.n > 0 };
 }
@@ -295,34 +298,67 @@ async function measure(db: Db): Promise<void> {
       else failedWrites++;
     };
 
-    const run = async (label: string, headerSets: Record<string, string>[]) => {
-      // Warm-up (JIT, plans, caches), not measured.
-      await autocannon({ url: address, connections: 10, amount: 200, requests: requestsFor(headerSets) });
+    /** Runs `measureOnce` with the writes going on; the writes are counted for that run only. */
+    const withWrites = async <T>(measureOnce: () => Promise<T>): Promise<T> => {
       writes = 0;
       failedWrites = 0;
       const writing =
         WRITES_PER_SECOND > 0
           ? setInterval(() => void write().catch(() => failedWrites++), 2000 / WRITES_PER_SECOND)
           : undefined;
-      // In a worker thread: the load generator must not share the server's event loop.
-      const result = await autocannon({
-        url: address,
-        workers: 1,
-        connections: 20,
-        overallRate: RATE,
-        duration: SECONDS,
-        requests: requestsFor(headerSets),
-      });
-      clearInterval(writing);
-      const l = result.latency;
-      const ok = l.p99 <= GOAL_P99_MS && result.non2xx === 0 && result.errors === 0;
+      try {
+        return await measureOnce();
+      } finally {
+        clearInterval(writing);
+      }
+    };
+    const line = (label: string, r: PacedResult) => {
+      const ok = r.p99 <= GOAL_P99_MS && r.non2xx === 0 && r.errors === 0;
       console.log(
-        `${label.padEnd(28)} ${result.requests.total} requêtes en ${result.duration.toFixed(0)} s, ${result.requests.average.toFixed(0)} req/s ; ` +
-          `latence p50 ${l.p50} ms, p90 ${l.p90} ms, p99 ${l.p99} ms, max ${l.max} ms ; ` +
-          `${(result.throughput.average / 1e6).toFixed(2)} Mo/s ; erreurs ${result.errors}, non-2xx ${result.non2xx} ; ` +
-          `${writes} écritures pendant la mesure${failedWrites ? ` (${failedWrites} refusées)` : ''}` +
+        `  ${label.padEnd(34)} ${r.requests} requêtes, ${r.served.toFixed(0)} req/s ; ` +
+          `latence p50 ${r.p50} ms, p90 ${r.p90} ms, p99 ${r.p99} ms, max ${r.max} ms ; ` +
+          `erreurs ${r.errors}, non-2xx ${r.non2xx} ; ${writes} écritures${failedWrites ? ` (${failedWrites} refusées)` : ''}` +
           `  objectif p99 ≤ ${GOAL_P99_MS} ms ${ok ? '✓' : '✗'}`,
       );
+      return ok;
+    };
+    const run = async (label: string, headerSets: Record<string, string>[]) => {
+      console.log(`${label} :`);
+      const requests = requestsFor(headerSets);
+      // Warm-up (JIT, plans, caches), not measured.
+      await autocannon({ url: address, connections: 10, amount: 200, requests });
+      // The measure: constant arrival rate from a separate process (bench/paced-load.ts).
+      const paced = await withWrites(() =>
+        runPacedLoad({
+          address,
+          requests: requests.map(({ path, headers }) => ({ path, headers })),
+          rate: RATE,
+          seconds: SECONDS,
+        }),
+      );
+      const ok = line('débit constant (processus séparé)', paced);
+      // For comparison, autocannon in a worker thread: each of its 20 connections sends its share of
+      // the second's requests one after the other at the start of each second (bursts of 200), and
+      // its own « coordinated omission » correction assumes 1 ms between requests (Math.ceil(1 / rate)
+      // with a rate per second), counting an answer of n ms about n times: it is turned off.
+      const cannon = await withWrites(() =>
+        autocannon({
+          url: address,
+          workers: 1,
+          connections: 20,
+          overallRate: RATE,
+          duration: SECONDS,
+          ignoreCoordinatedOmission: true,
+          requests,
+        }),
+      );
+      line('autocannon (rafales, comparaison)', {
+        requests: cannon.requests.total,
+        served: cannon.requests.average,
+        ...cannon.latency,
+        errors: cannon.errors,
+        non2xx: cannon.non2xx,
+      });
       return ok;
     };
     // Every search of every header set (one per signed-in applicant), interleaved.
@@ -339,7 +375,7 @@ async function measure(db: Db): Promise<void> {
       );
     console.log(`GET /api/v1/adverts à ${RATE} requêtes/s pendant ${SECONDS} s :`);
     console.log(
-      `  lectures mises en cache 5 s au plus, cache vidé à chaque écriture ; ${WRITES_PER_SECOND} écritures/s pendant la mesure (MOSAIQUE_BENCH_WRITES)`,
+      `  lectures mises en cache 5 s au plus, ce qu’une écriture change vidé à l’instant ; ${WRITES_PER_SECOND} écritures/s pendant la mesure (MOSAIQUE_BENCH_WRITES)`,
     );
     const anonymous = await run('anonyme', [{}]);
     const signedIn = await run(

@@ -26,6 +26,8 @@ if (urls.length === 0) {
     },
     stdio: 'ignore',
   });
+  // Never leave the server behind (an interrupted run would keep the port for the next one).
+  process.on('exit', () => server.kill('SIGTERM'));
   for (let i = 0; i < 1800; i++) {
     if (
       await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(
@@ -83,6 +85,16 @@ for (const url of urls) {
             }`
           : ''),
     );
+    // What keeps « best practices » below 1 (audits that count and fail).
+    for (const ref of c['best-practices'].auditRefs)
+      if (ref.weight > 0 && a[ref.id].score !== null && a[ref.id].score < 1)
+        console.log(
+          `  bonnes pratiques : ${a[ref.id].title} (${ref.id})`,
+          ...(a[ref.id].details?.items ?? []).map(
+            (item) =>
+              `\n    ${item.description ?? ''} ${item.source ?? ''} ${item.sourceLocation?.url ?? item.url ?? ''}`,
+          ),
+        );
     if (goal && (c.performance.score < goal.performance || c.accessibility.score < goal.accessibility))
       failed = true;
   }

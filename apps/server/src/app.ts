@@ -173,15 +173,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(authPlugin, { db: options.db });
       const readCache = options.readCache;
       if (readCache) {
-        // Every successful write may change what the cached reads answer: empty what it may have
-        // changed before the answer leaves, so the writer's next read sees its write. An
-        // applicant's write changes the shared reads and their own; any other, possibly anyone's.
+        // Every write may change what the cached reads answer: empty what it may have changed
+        // before the answer leaves, so the writer's next read sees its write. A write that declares
+        // it changed only applications empties those adverts' and applicants' reads; another
+        // applicant's write, the shared reads and their own; any other, possibly anyone's. A
+        // refused write (4xx) wrote nothing; a failed one (5xx) may have, and empties everything.
         // Signing in or out changes no cached read.
         api.addHook('onSend', async (request, reply) => {
-          if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 400) return;
+          if (request.method === 'GET' || request.method === 'HEAD') return;
+          if (reply.statusCode >= 400 && reply.statusCode < 500) return;
           if (request.url.startsWith('/api/v1/auth/')) return;
           const user = request.auth?.user;
-          if (user?.role === 'applicant' && user.sneNumber) readCache.clearAfterWriteOf(user.sneNumber);
+          if (reply.statusCode >= 500) readCache.clear();
+          else if (request.readCacheScope) readCache.clearAfterApplicationsOf(request.readCacheScope);
+          else if (user?.role === 'applicant' && user.sneNumber) readCache.clearAfterWriteOf(user.sneNumber);
           else readCache.clear();
         });
       }
@@ -196,7 +201,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(cotationRoutes(options.db));
       await api.register(demandRoutes(options.db));
       await api.register(reviewRoutes(options.db));
-      await api.register(auditRoutes(options.db));
+      await api.register(auditRoutes(options.db, { readCache: options.readCache }));
       await api.register(lettingRoutes(options.db, { readCache: options.readCache }));
       await api.register(commissionRoutes(options.db));
       await api.register(notificationRoutes(options.db, { delivery: options.mailDelivery ?? 'demo' }));

@@ -12,11 +12,57 @@ import { type DemoPopulation, generateDemoPopulation } from '@mosaique/domain/de
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
+import { ReadCache } from '../src/letting/read-cache.ts';
 import { EVERYONE, logIn, logInAll, matrixDatabase, type TestSession, type Who } from './helpers.ts';
 
 const EPCI = '200040715';
 
 describe.each(testDbKinds())('equal-treatment audit API on %s', (kind) => {
+  describe('kept between requests', () => {
+    let db: Db;
+    let app: FastifyInstance;
+    const sessions = new Map<string, TestSession>();
+    beforeAll(async () => {
+      db = await matrixDatabase(kind, async (d) => {
+        await d.query("INSERT INTO landlord (id, name) VALUES ('L2', 'Autre bailleur')");
+      });
+      app = await buildApp({ db, readCache: new ReadCache(5000), loginPerMinute: 1000 });
+      await logInAll(app, sessions, ['analyste']);
+    });
+    afterAll(async () => {
+      await app?.close();
+      await db?.close();
+    });
+    const gridLabel = async () =>
+      (
+        await app.inject({
+          url: `/api/v1/territories/${EPCI}/audit?from=2025-01-01&to=2025-12-31`,
+          headers: { cookie: sessions.get('analyste')!.cookie },
+        })
+      ).json().grid.label as string;
+
+    it('answers from the cache until a write through the API empties it', async () => {
+      const before = await gridLabel();
+      // Changed behind the server's back (as a command line would): the audit kept is answered.
+      await db.query(
+        `UPDATE cotation_grid SET definition = jsonb_set(definition, '{label}', '"Grille modifiée"')
+         WHERE epci_code = $1 AND status = 'active'`,
+        [EPCI],
+      );
+      expect(await gridLabel()).toBe(before);
+      // Any write through the API that is not an application empties it (here an activation code).
+      const analyst = sessions.get('analyste')!;
+      const write = await app.inject({
+        method: 'POST',
+        url: '/api/v1/activation-codes',
+        headers: analyst.headers,
+        payload: { sneNumber: '03813' },
+      });
+      expect(write.statusCode).toBe(201);
+      expect(await gridLabel()).toBe('Grille modifiée');
+    });
+  });
+
   describe('who may read it', () => {
     let db: Db;
     let app: FastifyInstance;

@@ -1,4 +1,4 @@
-import { createAdvert, createCycle, type Db } from '@mosaique/db';
+import { createAdvert, type Db } from '@mosaique/db';
 import { testDbKinds } from '@mosaique/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   logInAll,
   matrixDatabase,
   type TestSession,
+  testCycle,
   type Who,
 } from './helpers.ts';
 
@@ -26,17 +27,7 @@ describe.each(testDbKinds())('letting lists on %s', (kind) => {
 
   beforeAll(async () => {
     db = await matrixDatabase(kind, addLettingHomes);
-    cycleId = (
-      await createCycle(db, {
-        epci: EPCI,
-        landlordId: 'L1',
-        name: 'listes',
-        opensAt: iso(-DAY),
-        closesAt: iso(7 * DAY),
-        maxActiveApplications: 5,
-        createdBy: null,
-      })
-    ).id;
+    cycleId = (await testCycle(db, 'listes', iso(7 * DAY), 5)).id;
     for (const homeId of ['S1', 'S2', 'S3', 'S4'])
       adverts.push(
         await createAdvert(db, {
@@ -85,6 +76,18 @@ describe.each(testDbKinds())('letting lists on %s', (kind) => {
       const alone = (await call('03812', 'GET', `/adverts/${a.id}`)).json();
       expect(a.chance).toEqual(alone.chance);
       expect(a.myApplicationId).toBe(alone.myApplicationId);
+    }
+    // GET /applications gives each active application the same chance as the application alone.
+    const applications = (await call('03813', 'GET', '/applications')).json().applications as {
+      id: string;
+      status: string;
+      chance: unknown;
+    }[];
+    expect(applications.filter((a) => a.status === 'active').length).toBeGreaterThanOrEqual(2);
+    for (const a of applications) {
+      const alone = (await call('03813', 'GET', `/applications/${a.id}`)).json();
+      expect([a.id, a.chance]).toEqual([a.id, alone.chance]);
+      if (a.status === 'active') expect(a.chance).not.toBeNull();
     }
     // Others never get a chance nor an application.
     for (const who of ['anonyme', 'bailleur-L1', 'analyste'] as Who[]) {

@@ -1,4 +1,4 @@
-import { createAdvert, createCycle, type Db } from '@mosaique/db';
+import { createAdvert, type Db } from '@mosaique/db';
 import { testDbKinds } from '@mosaique/db/testing';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
@@ -11,6 +11,7 @@ import {
   matrixDatabase,
   SECOND_LANDLORD_SQL,
   type TestSession,
+  testCycle,
   type Who,
 } from './helpers.ts';
 
@@ -56,17 +57,7 @@ describe.each(testDbKinds())('advert photos on %s', (kind) => {
 
   beforeAll(async () => {
     db = await matrixDatabase(kind, addHomes);
-    cycleId = (
-      await createCycle(db, {
-        epci: EPCI,
-        landlordId: 'L1',
-        name: 'photos',
-        opensAt: iso(-DAY),
-        closesAt: iso(7 * DAY),
-        maxActiveApplications: 3,
-        createdBy: null,
-      })
-    ).id;
+    cycleId = (await testCycle(db, 'photos', iso(7 * DAY), 3)).id;
     const advert = (homeId: string, publish: boolean) =>
       createAdvert(db, {
         epci: EPCI,

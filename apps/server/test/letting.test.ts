@@ -12,6 +12,7 @@ import {
   SECOND_LANDLORD_SQL,
   statusesByRole,
   type TestSession,
+  testCycle,
   type Who,
 } from './helpers.ts';
 
@@ -41,15 +42,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
 
   beforeAll(async () => {
     db = await matrixDatabase(kind, addHomes);
-    const cycle = await createCycle(db, {
-      epci: EPCI,
-      landlordId: 'L1',
-      name: 'matrice',
-      opensAt: iso(-DAY),
-      closesAt: iso(7 * DAY),
-      maxActiveApplications: 20,
-      createdBy: null,
-    });
+    const cycle = await testCycle(db, 'matrice', iso(7 * DAY), 20);
     matrixCycle = cycle.id;
     const advert = (homeId: string, publish: boolean) =>
       createAdvert(db, {
@@ -428,15 +421,7 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
   });
 
   it('never exceeds the limit with 100 concurrent applications of one applicant to different adverts', async () => {
-    const cycle = await createCycle(db, {
-      epci: EPCI,
-      landlordId: 'L1',
-      name: 'concurrence',
-      opensAt: iso(-DAY),
-      closesAt: iso(DAY),
-      maxActiveApplications: 3,
-      createdBy: null,
-    });
+    const cycle = await testCycle(db, 'concurrence', iso(DAY), 3);
     const adverts: string[] = [];
     for (let i = 11; i <= 110; i++) {
       if (i === 50 || i === 60) continue;

@@ -170,20 +170,25 @@ const advertSelect = `
 type AdvertRow = Record<string, unknown>;
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
 
+/** The cycle of an advert row (columns of advertSelect). */
+function advertCycle(r: AdvertRow): AdvertView['cycle'] {
+  return {
+    id: r.cycle_id as string,
+    name: r.cycle_name as string,
+    opensAt: iso(r.opens_at)!,
+    closesAt: iso(r.closes_at)!,
+    status: r.cycle_status as 'open' | 'closed',
+    maxActiveApplications: Number(r.max_active_applications),
+  };
+}
+
 function advertView(r: AdvertRow): AdvertView {
   return {
     id: r.id as string,
     epci: r.epci_code as string,
     landlordId: r.landlord_id as string,
     landlordName: r.landlord_name as string,
-    cycle: {
-      id: r.cycle_id as string,
-      name: r.cycle_name as string,
-      opensAt: iso(r.opens_at)!,
-      closesAt: iso(r.closes_at)!,
-      status: r.cycle_status as 'open' | 'closed',
-      maxActiveApplications: Number(r.max_active_applications),
-    },
+    cycle: advertCycle(r),
     description: r.description as string,
     energyLabel: (r.energy_label as string | null) ?? null,
     status: r.status as AdvertStatus,
@@ -475,14 +480,7 @@ function application(row: ApplicationRow): StoredApplication {
       status: row.advert_status as AdvertStatus,
       withdrawnReason: (row.withdrawn_reason as string | null) ?? null,
       landlordName: row.landlord_name as string,
-      cycle: {
-        id: row.cycle_id as string,
-        name: row.cycle_name as string,
-        opensAt: iso(row.opens_at)!,
-        closesAt: iso(row.closes_at)!,
-        status: row.cycle_status as 'open' | 'closed',
-        maxActiveApplications: Number(row.max_active_applications),
-      },
+      cycle: advertCycle(row),
       home: {
         id: row.home_id as string,
         typology: Number(row.typology) as Typology,
@@ -618,6 +616,31 @@ export async function activeApplicantsOf(
   );
 }
 
+/** What applications change on an advert: its active applications and all it ever received. */
+export interface AdvertActivity {
+  activeApplications: number;
+  applicationsEver: number;
+}
+
+/** The application counts of each of `advertIds` (the same figures as `listAdverts`, in one query). */
+export async function advertActivity(
+  db: Db,
+  advertIds: readonly string[],
+): Promise<Map<string, AdvertActivity>> {
+  const out = new Map<string, AdvertActivity>(
+    advertIds.map((id) => [id, { activeApplications: 0, applicationsEver: 0 }]),
+  );
+  if (advertIds.length === 0) return out;
+  const rows = await db.query<AdvertActivity & { advertId: string }>(
+    `SELECT advert_id AS "advertId", count(*) FILTER (WHERE status = 'active')::int AS "activeApplications",
+            count(*)::int AS "applicationsEver"
+     FROM application WHERE advert_id = ANY($1::text[]) GROUP BY advert_id`,
+    [advertIds],
+  );
+  for (const { advertId, ...activity } of rows) out.set(advertId, activity);
+  return out;
+}
+
 /** The active applicants of each of `advertIds` (chance on a list of adverts, in one query). */
 export async function activeApplicantsOfAdverts(
   db: Db,
@@ -682,7 +705,10 @@ export interface StoredShortlistEntry {
   builtOn: string;
 }
 
-/** Records the shortlist of an advert and sets its applications shortlisted or excluded. */
+/**
+ * Records the shortlist of an advert and sets its applications shortlisted or excluded (two
+ * statements whatever the number of entries: the entries travel as one JSON array).
+ */
 export async function saveShortlist(
   db: Db,
   advertId: string,
@@ -690,29 +716,22 @@ export async function saveShortlist(
   builtOn: string,
   entries: readonly Omit<StoredShortlistEntry, 'builtOn'>[],
 ): Promise<void> {
-  for (const e of entries) {
-    await db.query(
-      `INSERT INTO shortlist (advert_id, sne_number, epci_code, rank, score, grid_id, grid_version, registered_on, eligible, excluded_reasons, built_on)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-        advertId,
-        e.sneNumber,
-        epci,
-        e.rank,
-        e.score,
-        e.gridId,
-        e.gridVersion,
-        e.registeredOn,
-        e.eligible,
-        e.excludedReasons,
-        builtOn,
-      ],
-    );
-    await db.query(
-      "UPDATE application SET status = $3 WHERE advert_id = $1 AND sne_number = $2 AND status = 'active'",
-      [advertId, e.sneNumber, e.eligible === false ? 'excluded' : 'shortlisted'],
-    );
-  }
+  if (entries.length === 0) return;
+  const rows = JSON.stringify(entries);
+  await db.query(
+    `INSERT INTO shortlist (advert_id, sne_number, epci_code, rank, score, grid_id, grid_version, registered_on, eligible, excluded_reasons, built_on)
+     SELECT $1, e."sneNumber", $2, e.rank, e.score, e."gridId", e."gridVersion", e."registeredOn", e.eligible,
+            ARRAY(SELECT jsonb_array_elements_text(e."excludedReasons")), $3
+     FROM jsonb_to_recordset($4::jsonb) AS e("sneNumber" text, rank integer, score double precision, "gridId" text,
+          "gridVersion" integer, "registeredOn" date, eligible boolean, "excludedReasons" jsonb)`,
+    [advertId, epci, builtOn, rows],
+  );
+  await db.query(
+    `UPDATE application ap SET status = CASE WHEN e.eligible IS FALSE THEN 'excluded' ELSE 'shortlisted' END
+     FROM jsonb_to_recordset($2::jsonb) AS e("sneNumber" text, eligible boolean)
+     WHERE ap.advert_id = $1 AND ap.sne_number = e."sneNumber" AND ap.status = 'active'`,
+    [advertId, rows],
+  );
 }
 
 export async function shortlistOf(db: Db, advertId: string): Promise<StoredShortlistEntry[]> {

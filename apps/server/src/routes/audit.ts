@@ -2,6 +2,7 @@ import { type Db, equalTreatmentReport, lastLeaseYear } from '@mosaique/db';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError, requireRole } from '../auth/plugin.ts';
+import { NO_CACHE, type ReadCache } from '../letting/read-cache.ts';
 import { mayServeEpci } from './auth.ts';
 
 const params = z.object({ code: z.string().regex(/^\d{9}$/, 'code SIREN de 9 chiffres attendu') });
@@ -77,9 +78,17 @@ const reportSchema = z.object({
   ),
 });
 
+/**
+ * How long an audit is kept (at most; any write through the API that may change it empties it at
+ * once — read-cache.ts): it takes 1–4 s to compute on the demo and changes with leases, shortlists
+ * and commission agendas, not from one minute to the next.
+ */
+export const AUDIT_CACHE_MS = 10 * 60_000;
+
 export const auditRoutes =
-  (db: Db): FastifyPluginAsyncZod =>
+  (db: Db, options: { readCache?: ReadCache } = {}): FastifyPluginAsyncZod =>
   async (app) => {
+    const cache = options.readCache ?? NO_CACHE;
     app.get(
       '/territories/:code/audit',
       {
@@ -122,7 +131,11 @@ export const auditRoutes =
         }
         if (from > to) throw new HttpError(400, `from (${from}) doit précéder to (${to})`);
         const waitingMonths = request.query.waitingMonths;
-        return equalTreatmentReport(db, code, from, to, waitingMonths ? { waitingMonths } : {});
+        return cache.get(
+          `audit:${code}:${from}:${to}:${waitingMonths ?? ''}`,
+          () => equalTreatmentReport(db, code, from, to, waitingMonths ? { waitingMonths } : {}),
+          AUDIT_CACHE_MS,
+        );
       },
     );
   };

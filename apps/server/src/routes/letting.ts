@@ -2,8 +2,10 @@ import zlib from 'node:zlib';
 import {
   type AdvertFilters,
   type AdvertView,
+  type ApplicantStanding,
   activeApplicantsOf,
   activeApplicantsOfAdverts,
+  advertActivity,
   advertCommunes,
   advertPhotoIds,
   advertPhotoImage,
@@ -58,7 +60,7 @@ import { z } from 'zod';
 import { HttpError, requireRole, requireUser } from '../auth/plugin.ts';
 import { closeCycle } from '../letting/close-cycles.ts';
 import { processPhoto } from '../letting/photos.ts';
-import { NO_CACHE, type ReadCache, userKey } from '../letting/read-cache.ts';
+import { advertKey, keyedByAdvert, NO_CACHE, type ReadCache, userKey } from '../letting/read-cache.ts';
 import { notifyAdvertPublished } from '../notifications/queue.ts';
 import { mayServeEpci } from './auth.ts';
 
@@ -112,19 +114,21 @@ const chanceSchema = z.object({
   band: z.enum(['forte', 'moyenne', 'faible']),
   message: z.string(),
 });
+/** The cycle as an advert shows it. */
+const advertCycleSchema = cycleSchema.pick({
+  id: true,
+  name: true,
+  opensAt: true,
+  closesAt: true,
+  status: true,
+  maxActiveApplications: true,
+});
 const advertSchema = z.object({
   id: z.string(),
   epci: z.string(),
   landlordId: z.string(),
   landlordName: z.string(),
-  cycle: cycleSchema.pick({
-    id: true,
-    name: true,
-    opensAt: true,
-    closesAt: true,
-    status: true,
-    maxActiveApplications: true,
-  }),
+  cycle: advertCycleSchema,
   description: z.string(),
   energyLabel: z.string().nullable(),
   status: z.enum(['draft', 'published', 'withdrawn', 'closed']),
@@ -185,14 +189,7 @@ const advertSummarySchema = z.object({
   status: z.enum(['draft', 'published', 'withdrawn', 'closed']),
   withdrawnReason: z.string().nullable(),
   landlordName: z.string(),
-  cycle: cycleSchema.pick({
-    id: true,
-    name: true,
-    opensAt: true,
-    closesAt: true,
-    status: true,
-    maxActiveApplications: true,
-  }),
+  cycle: advertCycleSchema,
   home: z.object({
     id: z.string(),
     typology: z.number(),
@@ -618,14 +615,32 @@ export const lettingRoutes =
           limit: q.limit,
           offset: q.offset,
         };
-        const adverts = await cache.get(`adverts:${JSON.stringify(filters)}`, () => listAdverts(db, filters));
+        const page = await cache.get(`adverts:${JSON.stringify(filters)}`, () => listAdverts(db, filters));
+        // The application counts change with every application: kept by advert, so that applying
+        // empties only the entries of the advert applied to (read-cache.ts), not every search.
+        const activity = await cache.getMany(
+          page.map((a) => advertKey(a.id, 'activity')),
+          async (keys) => keyedByAdvert(keys, 'activity', (ids) => advertActivity(db, ids)),
+        );
+        const adverts = page.map((a) => ({ ...a, ...activity.get(advertKey(a.id, 'activity')) }));
         // Counted before eligibility is judged: the next page starts after the rows read here.
         const nextOffset = adverts.length === q.limit ? q.offset + q.limit : null;
         const visible = user?.role === 'admin' ? adverts : adverts.filter((a) => seesAdvert(user, a));
         if (!demand) return { adverts: visible, nextOffset };
         const date = today();
+        // The applicant's eligibility to each advert seen, judged once while their demand and the
+        // advert's home are unchanged (any write that could change either empties this entry).
+        const seen = await cache.get(
+          userKey(demand.sneNumber, `eligibility:${date}`),
+          async () => new Map<string, Omit<ReturnType<typeof judge>, 'checks'>>(),
+        );
         const judged = visible.map((a) => {
-          const { checks: _checks, ...eligibility } = judge(demand, a, date);
+          let eligibility = seen.get(a.id);
+          if (!eligibility) {
+            const { checks: _checks, ...verdict } = judge(demand, a, date);
+            eligibility = verdict;
+            seen.set(a.id, verdict);
+          }
           return { ...a, eligibility };
         });
         const eligibleOnly = q.eligibleOnly ?? true;
@@ -639,19 +654,11 @@ export const lettingRoutes =
           // By advert, so that every search shares them.
           cache
             .getMany(
-              open.map((id) => `applicants:${id}`),
-              async (keys) => {
-                const read = await activeApplicantsOfAdverts(
-                  db,
-                  demand.epci,
-                  keys.map((k) => k.slice('applicants:'.length)),
-                );
-                return new Map([...read].map(([id, list]) => [`applicants:${id}`, list]));
-              },
+              open.map((id) => advertKey(id, 'applicants')),
+              async (keys) =>
+                keyedByAdvert(keys, 'applicants', (ids) => activeApplicantsOfAdverts(db, demand.epci, ids)),
             )
-            .then(
-              (byKey) => new Map([...byKey].map(([key, list]) => [key.slice('applicants:'.length), list])),
-            ),
+            .then((byKey) => new Map(open.map((id) => [id, byKey.get(advertKey(id, 'applicants'))]))),
           // All of the applicant's applications (a few): one entry whatever the page.
           cache.get(userKey(demand.sneNumber, 'applications'), () =>
             ownApplicationsOn(db, demand.sneNumber, null),
@@ -1174,6 +1181,7 @@ export const lettingRoutes =
             throw new HttpError(409, 'cette annonce ne prend plus de candidatures (retirée, ou cycle clos)');
           throw new HttpError(422, 'la demande n’est plus active');
         }
+        request.readCacheScope = { advertIds: [advert.id], sneNumbers: [sne] };
         const created = (await getApplication(db, outcome.id))!;
         return reply
           .status(201)
@@ -1213,13 +1221,25 @@ export const lettingRoutes =
             throw new HttpError(403, 'cette demande relève d’un territoire où vous n’intervenez pas');
         }
         const applications = await applicationsOf(db, sne);
-        const withChance = [];
-        for (const a of applications)
-          withChance.push({
+        // The chance on every active application at once (one demand: one EPCI).
+        const active = applications.filter((a) => a.status === 'active');
+        const me = active[0] ? await standingOf(db, active[0].epci, sne) : null;
+        const applicants = me
+          ? await activeApplicantsOfAdverts(
+              db,
+              active[0]!.epci,
+              active.map((a) => a.advertId),
+            )
+          : new Map<string, ApplicantStanding[]>();
+        return {
+          applications: applications.map((a) => ({
             ...publicApplication(a),
-            chance: a.status === 'active' ? await chanceFor(a.epci, a.advertId, sne) : null,
-          });
-        return { applications: withChance };
+            chance:
+              me && a.status === 'active'
+                ? chanceOf(me, applicants.get(a.advertId) ?? [], chanceSettings)
+                : null,
+          })),
+        };
       },
     );
 
@@ -1277,6 +1297,7 @@ export const lettingRoutes =
             details: { advertId: application.advertId },
           });
         });
+        request.readCacheScope = { advertIds: [application.advertId], sneNumbers: [application.sneNumber] };
         return publicApplication((await getApplication(db, application.id))!);
       },
     );
