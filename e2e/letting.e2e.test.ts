@@ -112,6 +112,38 @@ describe('location choisie', () => {
     await expectNoAxeViolations(page);
   });
 
+  it('counts every advert by commune on the map when the list shows only the first ones, then narrows to a commune', async () => {
+    // The demo's 48 adverts and the 4 just published: more than the list's first 50.
+    await page.goto(`${baseUrl}/annonces?vue=carte`, { waitUntil: 'load' });
+    await expect.poll(() => page.getByTestId('advert-count').textContent()).toMatch(/^50 premières annonces/);
+    const map = page.getByTestId('adverts-map');
+    const communes = map.getByTestId('commune-marker');
+    await expect.poll(() => communes.count()).toBeGreaterThan(1);
+    expect(await map.getByTestId('advert-marker').count()).toBe(0);
+    const labels = await communes.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const counts = labels.map((l) => Number(l.match(/ : (\d+) annonces? — les afficher$/)?.[1]));
+    const total = counts.reduce((a, b) => a + b, 0);
+    const api = await (await page.request.get(`${baseUrl}/api/v1/advert-places`)).json();
+    expect([total, counts.every((n) => n > 0)]).toEqual([api.total, true]);
+    expect(total).toBeGreaterThan(50);
+    expect(await page.getByTestId('map-reading').textContent()).toContain(`${total} annonces correspondent`);
+    expect(await page.locator('.letting-map-text li').count()).toBe(counts.length);
+    await expectNoAxeViolations(page);
+
+    // A commune chosen with the keyboard: the search narrows to it and the map shows each advert.
+    const i = counts.indexOf(Math.min(...counts));
+    const commune = labels[i]!.split(' : ')[0]!;
+    await communes.nth(i).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => map.getByTestId('advert-marker').count()).toBe(counts[i]);
+    expect(new URL(page.url()).searchParams.get('communes')).toMatch(/^\d[\dAB]\d{3}$/);
+    expect(await page.getByRole('checkbox', { name: commune, exact: true }).isChecked()).toBe(true);
+    expect(await page.getByTestId('advert-count').textContent()).toMatch(
+      new RegExp(`^${counts[i]} annonces?\\.`),
+    );
+    await expectNoAxeViolations(page);
+  });
+
   it('takes an applicant through filtering, ineligibility, applying, the limit and withdrawing', async () => {
     await signInAs(page, applicant);
     await page.goto(`${baseUrl}/annonces`, { waitUntil: 'load' });

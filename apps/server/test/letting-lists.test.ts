@@ -105,6 +105,8 @@ describe.each(testDbKinds())('letting lists on %s', (kind) => {
     expect(first.nextOffset).toBe(2);
     const second = (await call('anonyme', 'GET', `/adverts?epci=${EPCI}&limit=2&offset=2`)).json();
     expect(second.adverts.map((a: { id: string }) => a.id)).toEqual(ids.slice(2, 4));
+    // A full last page says so: no next page.
+    expect([ids.length, second.nextOffset]).toEqual([4, null]);
     const published = all.adverts.map((a: { publishedAt: string }) => a.publishedAt);
     expect([...published].sort().reverse()).toEqual(published);
     expect((await call('anonyme', 'GET', '/adverts?limit=201')).statusCode).toBe(400);

@@ -68,6 +68,22 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
 
   const call = apiCaller(() => app, sessions);
 
+  /** The map's counts by IRIS (GET /advert-places) and the list's adverts by IRIS, for one query. */
+  async function mapAndList(who: Who, query: string) {
+    const map = (await call(who, 'GET', `/advert-places${query}`)).json() as {
+      total: number;
+      places: { iris: string; adverts: number }[];
+    };
+    const listed = (await call(who, 'GET', `/adverts${query}${query ? '&' : '?'}limit=200`)).json()
+      .adverts as { home: { iris: string } }[];
+    const byIris: Record<string, number> = {};
+    for (const a of listed) byIris[a.home.iris] = (byIris[a.home.iris] ?? 0) + 1;
+    return {
+      map: [map.total, Object.fromEntries(map.places.map((p) => [p.iris, p.adverts]))],
+      list: [listed.length, byIris],
+    };
+  }
+
   it('lists published adverts to everyone, with the home’s data and filters', async () => {
     const anonymous = await call('anonyme', 'GET', `/adverts?epci=${EPCI}`);
     expect(anonymous.statusCode).toBe(200);
@@ -103,6 +119,28 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
     const refused = await call('03812', 'POST', `/adverts/${draftM3}/applications`, {});
     expect(refused.statusCode).toBe(422);
     expect(refused.json().details[0]).toMatch(/sous-occupation/);
+  });
+
+  it('counts on the map every advert the list shows, by IRIS — for an applicant, those they are eligible for', async () => {
+    const queries: [Who, string][] = [
+      ['anonyme', `?epci=${EPCI}`],
+      ['anonyme', `?epci=${EPCI}&accessible=true&maxTotalRentEur=400`],
+      ['03812', ''],
+      ['03812', '?eligibleOnly=false'],
+      ['bailleur-L1', '?status=draft,published'],
+    ];
+    for (const [who, query] of queries) {
+      const { map, list } = await mapAndList(who, query);
+      expect([who, query, ...map]).toEqual([who, query, ...list]);
+    }
+    // The T4 the applicant's household is too small for is counted only with eligibleOnly=false.
+    const total = async (query: string) =>
+      (await call('03812', 'GET', `/advert-places${query}`)).json().total;
+    expect([await total(''), await total('?eligibleOnly=false')]).toEqual([10, 11]);
+    // Filters are checked as for the list, in French.
+    const bad = await call('anonyme', 'GET', '/advert-places?typologies=9');
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json())).toContain('typologie de 1 à 6 attendue');
   });
 
   it('gives the chance (rank and band), updated as others apply, and lets the applicant withdraw', async () => {
@@ -175,6 +213,11 @@ describe.each(testDbKinds())('letting API on %s', (kind) => {
       expect(await drafts(who)).toContain(draft);
     for (const who of ['anonyme', '03812', 'bailleur-L2', 'reservataire-etat', 'analyste-ailleurs'] as Who[])
       expect(await drafts(who)).not.toContain(draft);
+    // The map counts what the list shows, whoever asks: the draft only for those who may see it.
+    for (const who of EVERYONE) {
+      const { map, list } = await mapAndList(who, '?status=draft');
+      expect([who, ...map]).toEqual([who, ...list]);
+    }
     const body = (homeId: string) => ({
       homeId,
       cycleId: matrixCycle,

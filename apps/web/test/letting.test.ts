@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   advertEditable,
   advertQuery,
+  advertsByCommune,
   advertsByPlace,
   cycleFormProblems,
   descriptionProblem,
@@ -134,6 +135,22 @@ describe('adverts map', () => {
     };
     expect(ringCentroid(multi)![0]).toBeCloseTo(5.1, 10);
     expect(ringCentroid(null)).toBeNull();
+  });
+
+  it('adds up the map’s counts by IRIS into counts by commune, in French alphabetical order', () => {
+    expect(
+      advertsByCommune([
+        { iris: '381850101', commune: '38185', communeName: 'Grenoble', adverts: 3 },
+        { iris: '381510000', commune: '38151', communeName: 'Échirolles', adverts: 2 },
+        { iris: '381850102', commune: '38185', communeName: 'Grenoble', adverts: 4 },
+        { iris: '384210000', commune: '38421', communeName: 'Saint-Martin-d’Hères', adverts: 1 },
+      ]),
+    ).toEqual([
+      { commune: '38151', communeName: 'Échirolles', adverts: 2 },
+      { commune: '38185', communeName: 'Grenoble', adverts: 7 },
+      { commune: '38421', communeName: 'Saint-Martin-d’Hères', adverts: 1 },
+    ]);
+    expect(advertsByCommune([])).toEqual([]);
   });
 
   it('spreads the markers of one IRIS so that none hides another', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classLabels, classOf, quantileBreaks } from '../src/lib/classes.ts';
-import { geometryPath, projectionFor } from '../src/lib/projection.ts';
+import { framing, geometryPath, projectionFor } from '../src/lib/projection.ts';
 
 describe('quantileBreaks', () => {
   it('splits values into classes of about equal size, rounded to the step', () => {
@@ -47,6 +47,14 @@ describe('projectionFor and geometryPath', () => {
     expect(p.project(6, 45)[0]).toBe(1000);
     // At 45.5° N a degree of latitude is 1/cos(45.5°) ≈ 1.43 times a degree of longitude.
     expect(p.height / p.width).toBeCloseTo(1.426, 2);
+  });
+  it('frames some features with a margin around them: their box, widened on each side', () => {
+    const frame = framing([{ geometry: square }, { geometry: null }], 0.1);
+    const p = projectionFor(frame!, 1200);
+    // 0.1° of room on each side of a 1° square: the square spans 1000 of the 1200 units.
+    expect(p.project(5, 46)[0]).toBeCloseTo(100, 0);
+    expect(p.project(6, 46)[0]).toBeCloseTo(1100, 0);
+    expect(framing([{ geometry: null }], 0.1)).toBeNull();
   });
   it('draws every ring of a MultiPolygon as a closed path', () => {
     const p = projectionFor({ features: [{ geometry: square }] }, 100);

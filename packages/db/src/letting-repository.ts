@@ -248,7 +248,8 @@ export interface AdvertFilters {
   offset?: number | undefined;
 }
 
-export async function listAdverts(db: Db, f: AdvertFilters): Promise<AdvertView[]> {
+/** The WHERE clause of the filters (on advert a, cycle c, home m, residence r) and its parameters. */
+function advertWhere(f: AdvertFilters): { where: string; params: unknown[]; p: (v: unknown) => string } {
   const where: string[] = [];
   const params: unknown[] = [];
   const p = (v: unknown) => {
@@ -270,6 +271,11 @@ export async function listAdverts(db: Db, f: AdvertFilters): Promise<AdvertView[
   if (f.lift !== undefined) where.push(`m.lift = ${p(f.lift)}`);
   if (f.maxFloorWithoutLift !== undefined) where.push(`(m.lift OR m.floor <= ${p(f.maxFloorWithoutLift)})`);
   if (f.cycleId) where.push(`a.cycle_id = ${p(f.cycleId)}`);
+  return { where: where.join(' AND ') || 'TRUE', params, p };
+}
+
+export async function listAdverts(db: Db, f: AdvertFilters): Promise<AdvertView[]> {
+  const { where, params, p } = advertWhere(f);
   // The page's ids first, with only the tables the filters and the order need; then everything else
   // (names, application counts, photos) for those rows only.
   // Drafts (never published) first, then the most recently published: for published adverts, the
@@ -281,13 +287,64 @@ export async function listAdverts(db: Db, f: AdvertFilters): Promise<AdvertView[
        JOIN letting_cycle c ON c.id = a.cycle_id
        JOIN home m ON m.id = a.home_id
        JOIN residence r ON r.id = m.residence_id
-       WHERE ${where.join(' AND ')}
+       WHERE ${where}
        ORDER BY ${order} LIMIT ${p(f.limit ?? 200)} OFFSET ${p(f.offset ?? 0)}
      )
      ${advertSelect} JOIN page ON page.id = a.id ORDER BY ${order}`,
     params,
   );
   return rows.map(advertView);
+}
+
+/** An advert matching the filters, with only what the map needs: where it is, and what eligibility and visibility are judged on. */
+export interface AdvertPlace {
+  id: string;
+  epci: string;
+  landlordId: string;
+  status: AdvertStatus;
+  home: Pick<
+    AdvertHome,
+    | 'typology'
+    | 'financing'
+    | 'rentEur'
+    | 'chargesEur'
+    | 'commune'
+    | 'communeName'
+    | 'iris'
+    | 'reservationHolderId'
+  >;
+}
+
+/** Every advert matching the filters (limit and offset ignored), in a few columns, for the map. */
+export async function advertPlaces(db: Db, f: AdvertFilters): Promise<AdvertPlace[]> {
+  const { where, params } = advertWhere(f);
+  const rows = await db.query<AdvertRow>(
+    `SELECT a.id, a.epci_code, a.landlord_id, a.status, m.typology, m.financing, m.rent_eur, m.charges_eur,
+            r.commune_code, co.name AS commune_name, r.iris_code, m.reservation_holder_id
+     FROM advert a
+     JOIN letting_cycle c ON c.id = a.cycle_id
+     JOIN home m ON m.id = a.home_id
+     JOIN residence r ON r.id = m.residence_id
+     JOIN commune co ON co.code = r.commune_code
+     WHERE ${where}`,
+    params,
+  );
+  return rows.map((r) => ({
+    id: r.id as string,
+    epci: r.epci_code as string,
+    landlordId: r.landlord_id as string,
+    status: r.status as AdvertStatus,
+    home: {
+      typology: Number(r.typology) as Typology,
+      financing: r.financing as Financing,
+      rentEur: Number(r.rent_eur),
+      chargesEur: Number(r.charges_eur),
+      commune: r.commune_code as string,
+      communeName: r.commune_name as string,
+      iris: r.iris_code as string,
+      reservationHolderId: r.reservation_holder_id as string,
+    },
+  }));
 }
 
 /** What publishing needs to know of a home: its landlord, EPCI, whether it is vacant and has an advert in progress. */

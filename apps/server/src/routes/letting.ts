@@ -9,6 +9,7 @@ import {
   advertCommunes,
   advertPhotoIds,
   advertPhotoImage,
+  advertPlaces,
   appendAudit,
   applicationsOf,
   applicationsOfAdvert,
@@ -40,7 +41,7 @@ import {
   withdrawApplication,
 } from '@mosaique/db';
 import type { Demand } from '@mosaique/domain/demand';
-import { eligibility } from '@mosaique/domain/eligibility';
+import { type EligibilityHome, eligibility } from '@mosaique/domain/eligibility';
 import {
   advertEditable,
   advertTextProblems,
@@ -96,6 +97,52 @@ const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
     )
     .pipe(z.array(item).max(100));
 const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** The advert search's filters, shared by the list (GET /adverts) and the map (GET /advert-places). */
+const advertFilterQuery = z.object({
+  epci: z
+    .string()
+    .regex(/^\d{9}$/)
+    .optional(),
+  communes: csv(z.string().regex(/^[0-9][0-9AB][0-9]{3}$/, 'code INSEE de commune attendu')).optional(),
+  typologies: csv(
+    z
+      .string()
+      .regex(/^[1-6]$/, 'typologie de 1 à 6 attendue')
+      .transform(Number),
+  ).optional(),
+  maxTotalRentEur: z.coerce.number().min(0).optional(),
+  accessible: boolParam.optional(),
+  lift: boolParam.optional(),
+  maxFloorWithoutLift: z.coerce.number().int().min(0).optional(),
+  status: csv(z.enum(['draft', 'published', 'withdrawn', 'closed'])).optional(),
+  cycleId: z.string().uuid().optional(),
+  eligibleOnly: boolParam.optional(),
+});
+type AdvertFilterQuery = z.infer<typeof advertFilterQuery>;
+
+/** What a user may see besides published adverts, and the filters of the query (no page). */
+function advertFilters(user: User | undefined, q: AdvertFilterQuery, demand: Demand | null): AdvertFilters {
+  return {
+    epci: q.epci ?? demand?.epci,
+    statuses: q.status ?? ['published'],
+    alsoVisible:
+      user?.role === 'admin'
+        ? { all: true }
+        : {
+            landlordId: user?.role === 'landlord-agent' ? user.landlordId : null,
+            reservationHolderId: user?.role === 'reservation-holder-agent' ? user.reservationHolderId : null,
+            epci: user?.role === 'epci-analyst' ? user.epciCode : null,
+          },
+    communes: q.communes,
+    typologies: q.typologies,
+    maxTotalRentEur: q.maxTotalRentEur,
+    accessible: q.accessible,
+    lift: q.lift,
+    maxFloorWithoutLift: q.maxFloorWithoutLift,
+    cycleId: q.cycleId,
+  };
+}
 
 const cycleSchema = z.object({
   id: z.string(),
@@ -273,7 +320,10 @@ const isAgentOf = (user: User, advert: { landlordId: string; epci: string }) =>
   (user.role === 'landlord-agent' && user.landlordId === advert.landlordId) ||
   (user.role === 'epci-analyst' && user.epciCode === advert.epci);
 
-function seesAdvert(user: User | undefined, advert: AdvertView): boolean {
+function seesAdvert(
+  user: User | undefined,
+  advert: Pick<AdvertView, 'status' | 'landlordId' | 'epci'> & { home: { reservationHolderId: string } },
+): boolean {
   if (advert.status === 'published' || advert.status === 'closed') return true;
   if (!user) return false;
   if (isAgentOf(user, advert)) return true;
@@ -297,8 +347,8 @@ async function demandOf(db: Db, sne: string): Promise<Demand | null> {
   return demand ?? null;
 }
 
-function judge(demand: Demand, advert: AdvertView, date: string) {
-  const result = eligibility(demand, { ...advert.home, commune: advert.home.commune }, date);
+function judge(demand: Demand, advert: { home: EligibilityHome }, date: string) {
+  const result = eligibility(demand, advert.home, date);
   return {
     eligible: result.eligible,
     label:
@@ -315,6 +365,8 @@ function judge(demand: Demand, advert: AdvertView, date: string) {
   };
 }
 
+type Verdict = Omit<ReturnType<typeof judge>, 'checks'>;
+
 export const lettingRoutes =
   (db: Db, options: LettingRouteOptions = {}): FastifyPluginAsyncZod =>
   async (app) => {
@@ -322,6 +374,35 @@ export const lettingRoutes =
     const now = options.now ?? (() => new Date());
     const cache = options.readCache ?? NO_CACHE;
     const today = () => now().toISOString().slice(0, 10);
+
+    /** A signed-in applicant's demand (cached), null for anyone else. */
+    async function signedInDemand(user: User | undefined): Promise<Demand | null> {
+      const sne = user?.role === 'applicant' ? user.sneNumber : null;
+      return sne ? cache.get(userKey(sne, 'demand'), () => demandOf(db, sne)) : null;
+    }
+
+    /**
+     * The applicant's eligibility to adverts, each judged once while their demand and the advert's
+     * home are unchanged (any write that could change either empties this memo).
+     */
+    async function verdictsOf(
+      demand: Demand,
+    ): Promise<(advert: { id: string; home: EligibilityHome }) => Verdict> {
+      const date = today();
+      const seen = await cache.get(
+        userKey(demand.sneNumber, `eligibility:${date}`),
+        async () => new Map<string, Verdict>(),
+      );
+      return (advert) => {
+        let verdict = seen.get(advert.id);
+        if (!verdict) {
+          const { checks: _checks, ...judged } = judge(demand, advert, date);
+          verdict = judged;
+          seen.set(advert.id, verdict);
+        }
+        return verdict;
+      };
+    }
 
     async function chanceFor(epci: string, advertId: string, sne: string) {
       const me = await standingOf(db, epci, sne);
@@ -554,27 +635,7 @@ export const lettingRoutes =
           tags: [TAG],
           summary:
             'Les annonces, avec filtres. Un demandeur connecté ne voit par défaut que celles auxquelles il est éligible (eligibleOnly=false : toutes, avec la raison) ; les agents voient aussi les annonces non publiées qui les concernent',
-          querystring: z.object({
-            epci: z
-              .string()
-              .regex(/^\d{9}$/)
-              .optional(),
-            communes: csv(
-              z.string().regex(/^[0-9][0-9AB][0-9]{3}$/, 'code INSEE de commune attendu'),
-            ).optional(),
-            typologies: csv(
-              z
-                .string()
-                .regex(/^[1-6]$/, 'typologie de 1 à 6 attendue')
-                .transform(Number),
-            ).optional(),
-            maxTotalRentEur: z.coerce.number().min(0).optional(),
-            accessible: boolParam.optional(),
-            lift: boolParam.optional(),
-            maxFloorWithoutLift: z.coerce.number().int().min(0).optional(),
-            status: csv(z.enum(['draft', 'published', 'withdrawn', 'closed'])).optional(),
-            cycleId: z.string().uuid().optional(),
-            eligibleOnly: boolParam.optional(),
+          querystring: advertFilterQuery.extend({
             limit: z.coerce.number().int().min(1).max(200).default(50),
             offset: z.coerce.number().int().min(0).max(100_000).default(0),
           }),
@@ -591,31 +652,15 @@ export const lettingRoutes =
       async (request) => {
         const user = request.auth?.user;
         const q = request.query;
-        const sne = user?.role === 'applicant' ? user.sneNumber : null;
-        const demand = sne ? await cache.get(userKey(sne, 'demand'), () => demandOf(db, sne)) : null;
+        const demand = await signedInDemand(user);
+        // One row more than the page: whether another page follows (a full last page has none).
         const filters: AdvertFilters = {
-          epci: q.epci ?? demand?.epci,
-          statuses: q.status ?? ['published'],
-          alsoVisible:
-            user?.role === 'admin'
-              ? { all: true }
-              : {
-                  landlordId: user?.role === 'landlord-agent' ? user.landlordId : null,
-                  reservationHolderId:
-                    user?.role === 'reservation-holder-agent' ? user.reservationHolderId : null,
-                  epci: user?.role === 'epci-analyst' ? user.epciCode : null,
-                },
-          communes: q.communes,
-          typologies: q.typologies,
-          maxTotalRentEur: q.maxTotalRentEur,
-          accessible: q.accessible,
-          lift: q.lift,
-          maxFloorWithoutLift: q.maxFloorWithoutLift,
-          cycleId: q.cycleId,
-          limit: q.limit,
+          ...advertFilters(user, q, demand),
+          limit: q.limit + 1,
           offset: q.offset,
         };
-        const page = await cache.get(`adverts:${JSON.stringify(filters)}`, () => listAdverts(db, filters));
+        const read = await cache.get(`adverts:${JSON.stringify(filters)}`, () => listAdverts(db, filters));
+        const page = read.slice(0, q.limit);
         // The application counts change with every application: kept by advert, so that applying
         // empties only the entries of the advert applied to (read-cache.ts), not every search.
         const activity = await cache.getMany(
@@ -624,25 +669,11 @@ export const lettingRoutes =
         );
         const adverts = page.map((a) => ({ ...a, ...activity.get(advertKey(a.id, 'activity')) }));
         // Counted before eligibility is judged: the next page starts after the rows read here.
-        const nextOffset = adverts.length === q.limit ? q.offset + q.limit : null;
+        const nextOffset = read.length > q.limit ? q.offset + q.limit : null;
         const visible = user?.role === 'admin' ? adverts : adverts.filter((a) => seesAdvert(user, a));
         if (!demand) return { adverts: visible, nextOffset };
-        const date = today();
-        // The applicant's eligibility to each advert seen, judged once while their demand and the
-        // advert's home are unchanged (any write that could change either empties this entry).
-        const seen = await cache.get(
-          userKey(demand.sneNumber, `eligibility:${date}`),
-          async () => new Map<string, Omit<ReturnType<typeof judge>, 'checks'>>(),
-        );
-        const judged = visible.map((a) => {
-          let eligibility = seen.get(a.id);
-          if (!eligibility) {
-            const { checks: _checks, ...verdict } = judge(demand, a, date);
-            eligibility = verdict;
-            seen.set(a.id, verdict);
-          }
-          return { ...a, eligibility };
-        });
+        const verdict = await verdictsOf(demand);
+        const judged = visible.map((a) => ({ ...a, eligibility: verdict(a) }));
         const eligibleOnly = q.eligibleOnly ?? true;
         const listed = eligibleOnly ? judged.filter((a) => a.eligibility.eligible !== false) : judged;
         // Chance and own application for the whole list at once (not one request per advert).
@@ -701,6 +732,66 @@ export const lettingRoutes =
         },
       },
       async (request) => ({ communes: await advertCommunes(db, request.query.epci ?? null) }),
+    );
+
+    app.get(
+      '/advert-places',
+      {
+        schema: {
+          tags: [TAG],
+          summary:
+            'La carte des annonces : toutes celles qui correspondent aux filtres de GET /adverts (sans pagination), comptées par IRIS ; pour un demandeur connecté, celles auxquelles il est éligible, comme la liste',
+          querystring: advertFilterQuery,
+          response: {
+            200: z.object({
+              /** Every advert matching the filters that the user may see. */
+              total: z.number(),
+              places: z.array(
+                z.object({
+                  iris: z.string(),
+                  commune: z.string(),
+                  communeName: z.string(),
+                  adverts: z.number(),
+                }),
+              ),
+            }),
+            400: errorSchema,
+          },
+        },
+      },
+      async (request) => {
+        const user = request.auth?.user;
+        const demand = await signedInDemand(user);
+        const filters = advertFilters(user, request.query, demand);
+        const all = await cache.get(`advert-places:${JSON.stringify(filters)}`, () =>
+          advertPlaces(db, filters),
+        );
+        const visible = user?.role === 'admin' ? all : all.filter((a) => seesAdvert(user, a));
+        let counted = visible;
+        if (demand && (request.query.eligibleOnly ?? true)) {
+          const verdict = await verdictsOf(demand);
+          counted = visible.filter((a) => verdict(a).eligible !== false);
+        }
+        const byIris = new Map<
+          string,
+          { iris: string; commune: string; communeName: string; adverts: number }
+        >();
+        for (const { home } of counted) {
+          const place = byIris.get(home.iris);
+          if (place) place.adverts++;
+          else
+            byIris.set(home.iris, {
+              iris: home.iris,
+              commune: home.commune,
+              communeName: home.communeName,
+              adverts: 1,
+            });
+        }
+        const places = [...byIris.values()].sort(
+          (a, b) => a.communeName.localeCompare(b.communeName, 'fr') || a.iris.localeCompare(b.iris),
+        );
+        return { total: counted.length, places };
+      },
     );
 
     app.get(

@@ -51,6 +51,41 @@ export function projectionFor(collection: { features: { geometry: unknown }[] },
   };
 }
 
+/**
+ * The longitude–latitude box around `features`, widened by `margin` of its size on each side, as a
+ * collection to fit a projection to (a map framed on some features, with room around them). Null
+ * when the features have no coordinates.
+ */
+export function framing(
+  features: readonly { geometry: unknown }[],
+  margin: number,
+): { features: { geometry: unknown }[] } | null {
+  let minLon = Number.POSITIVE_INFINITY;
+  let maxLon = Number.NEGATIVE_INFINITY;
+  let minLat = Number.POSITIVE_INFINITY;
+  let maxLat = Number.NEGATIVE_INFINITY;
+  for (const f of features) {
+    eachPosition((f.geometry as { coordinates?: unknown } | null)?.coordinates, (lon, lat) => {
+      minLon = Math.min(minLon, lon);
+      maxLon = Math.max(maxLon, lon);
+      minLat = Math.min(minLat, lat);
+      maxLat = Math.max(maxLat, lat);
+    });
+  }
+  if (!Number.isFinite(minLon)) return null;
+  const dLon = (maxLon - minLon) * margin;
+  const dLat = (maxLat - minLat) * margin;
+  const [w, e, s, n] = [minLon - dLon, maxLon + dLon, minLat - dLat, maxLat + dLat];
+  const box = [
+    [w, s],
+    [e, s],
+    [e, n],
+    [w, n],
+    [w, s],
+  ];
+  return { features: [{ geometry: { type: 'Polygon', coordinates: [box] } }] };
+}
+
 /** SVG path data of a Polygon or MultiPolygon (each ring closed). */
 export function geometryPath(geometry: unknown, project: Projection['project']): string {
   const g = geometry as { type?: string; coordinates?: unknown } | null;

@@ -5,7 +5,13 @@ import { useSession } from '../../session.tsx';
 import { AdvertAlert } from '../notifications/AdvertAlert.tsx';
 import { AdvertCard } from './AdvertCard.tsx';
 import { AdvertsMap } from './AdvertsMap.tsx';
-import { type AdvertFilters, advertQuery, filtersFromQuery, rentProblem } from './letting-lib.ts';
+import {
+  type AdvertFilters,
+  type AdvertPlaces,
+  advertQuery,
+  filtersFromQuery,
+  rentProblem,
+} from './letting-lib.ts';
 import type { Advert } from './types.ts';
 import { NoticeBox, useNotice } from './ui.tsx';
 
@@ -77,6 +83,21 @@ export function AdvertsPage() {
     void reload();
   }, [reload]);
 
+  // The map counts every advert matching the filters, not only the listed ones (GET /advert-places).
+  const [places, setPlaces] = useState<AdvertPlaces | null>(null);
+  useEffect(() => {
+    if (view !== 'carte' || session === undefined) return;
+    let live = true;
+    setPlaces(null);
+    const query = advertQuery(filters);
+    getJson<AdvertPlaces>(`/advert-places${query ? `?${query}` : ''}`)
+      .then((p) => live && setPlaces(p))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [view, filters, session]);
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const problem = rentProblem(draft.maxTotalRentEur);
@@ -85,12 +106,16 @@ export function AdvertsPage() {
       document.getElementById(`${ids}-rent`)?.focus();
       return;
     }
-    window.history.replaceState(null, '', pageQuery(draft, view));
+    search(draft);
+  };
+
+  const search = (next: AdvertFilters) => {
+    window.history.replaceState(null, '', pageQuery(next, view));
     clear();
     setOpened(null);
     setPages(1);
     setAdverts(null);
-    setFilters(draft);
+    setFilters(next);
   };
 
   const apply = async (advert: Advert) => {
@@ -315,7 +340,14 @@ export function AdvertsPage() {
               <AdvertsMap
                 epci={adverts[0]?.epci ?? session?.user.epciCode ?? DEMO_EPCI}
                 adverts={adverts}
+                places={places}
+                complete={!more}
                 onOpen={openFromMap}
+                onCommune={(commune) => {
+                  const next = { ...filters, communes: [commune] };
+                  setDraft(next);
+                  search(next);
+                }}
               />
               {openedAdvert && (
                 <div className="letting-list letting-opened" data-testid="opened-advert">

@@ -150,6 +150,25 @@ export function advertsByPlace(
   return [...by.values()].sort((x, y) => (x.iris < y.iris ? -1 : x.iris > y.iris ? 1 : 0));
 }
 
+/** Every advert matching a search, counted by IRIS (GET /advert-places). */
+export interface AdvertPlaces {
+  total: number;
+  places: { iris: string; commune: string; communeName: string; adverts: number }[];
+}
+
+/** The counts of GET /advert-places by commune, in alphabetical order of the commune's name. */
+export function advertsByCommune(
+  places: AdvertPlaces['places'],
+): { commune: string; communeName: string; adverts: number }[] {
+  const by = new Map<string, { commune: string; communeName: string; adverts: number }>();
+  for (const p of places) {
+    const c = by.get(p.commune);
+    if (c) c.adverts += p.adverts;
+    else by.set(p.commune, { commune: p.commune, communeName: p.communeName, adverts: p.adverts });
+  }
+  return [...by.values()].sort((x, y) => x.communeName.localeCompare(y.communeName, 'fr'));
+}
+
 /**
  * Offsets of `n` markers around one point so that none hides another: the first at the centre, the
  * next on rings of growing radius (`spacing` apart), each ring holding as many as fit.
