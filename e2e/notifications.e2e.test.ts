@@ -41,8 +41,8 @@ describe('notifications and published results', () => {
     const rows = page.getByTestId('results-table').locator('tbody tr');
     expect(await rows.count()).toBeGreaterThanOrEqual(4);
     const text = await page.getByTestId('results-table').textContent();
-    // Two applicants: bands withheld; six or nine: coarse bands; twelve: fine bands.
-    expect(text).toContain('non publiée');
+    // The demo's four lets had 12, 6, 7 and 9 applicants: one range for the four, and coarse bands
+    // (the fewest, 6, is under 10) on each.
     expect(text).toContain('moins de 10 candidats : tranches élargies');
     expect(text).toMatch(/de \d+ à \d+ points/);
     expect(await page.getByTestId('results-rule').textContent()).toContain('en dessous de 3 candidats');
@@ -55,6 +55,8 @@ describe('notifications and published results', () => {
     )) {
       expect(cells[1]).not.toBe('non publiée');
       expect(cells[2]).toMatch(/^T[23]$/);
+      // Not each home's count of applicants (public while its advert was open): the group's range.
+      expect(cells[3]).toBe('de 6 à 12 candidats');
     }
     expect(await page.getByRole('columnheader', { name: /Décision/ }).count()).toBe(0);
     await expectNoAxeViolations(page);

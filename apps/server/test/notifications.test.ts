@@ -443,7 +443,7 @@ describe.each(testDbKinds())('notifications and published results on %s', (kind)
       commune: null,
       communeName: null,
       typology: null,
-      applicants: 3,
+      applicants: { min: 3, max: 3, label: '3 candidats' },
       precision: 'suppressed',
       scoreBand: null,
       seniorityBand: null,

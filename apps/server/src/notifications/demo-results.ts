@@ -22,10 +22,11 @@ import { notifyAdvertPublished } from './queue.ts';
 export const DEMO_PAST_CYCLE_NAME = 'Cycle passé de démonstration';
 
 /**
- * Applicants per home of the demo's past cycle: one home with many (fine bands), some with a few
- * (coarse bands), one with two (bands withheld), so that the results page shows each rule.
+ * Applicants per home of the demo's past cycle. The four homes share a commune and a typology, so
+ * they publish one range of applicants (« de 6 à 12 candidats ») and bands as precise as the fewest
+ * allow (coarse, under 10): the results page shows a group of comparable lets.
  */
-const APPLICANTS_PER_HOME = [12, 6, 2, 9];
+const APPLICANTS_PER_HOME = [12, 6, 7, 9];
 const DAY_MS = 86_400_000;
 
 /**

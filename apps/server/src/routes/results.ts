@@ -1,5 +1,6 @@
 import { type Db, pastLets } from '@mosaique/db';
 import {
+  applicantsRanges,
   type Comparability,
   comparablePublication,
   publicationRuleOn,
@@ -16,7 +17,8 @@ import { z } from 'zod';
  * the score and seniority bands of the household housed — coarser, or withheld, when the home had
  * few applicants (RESULT_PUBLICATION_RULES, docs/notifications.md). No identifier is published, nor
  * the decision date; the commune and the typology are published only as precisely as at least
- * `minComparableLets` lets of the cycle share them (comparablePublication).
+ * `minComparableLets` lets of the cycle share them (comparablePublication), and the number of
+ * applicants as the range over the rows publishing the same group (applicantsRanges).
  */
 
 const bandSchema = z.object({ min: z.number(), max: z.number().nullable(), label: z.string() });
@@ -57,7 +59,8 @@ export const resultRoutes =
                   communeName: z.string().nullable(),
                   /** « T3 », or its class « T3–T4 », or null (same rule). */
                   typology: z.string().nullable(),
-                  applicants: z.number(),
+                  /** The range over the rows of the same cycle, commune and typology as published. */
+                  applicants: z.object({ min: z.number(), max: z.number(), label: z.string() }),
                   precision: z.enum(['fine', 'coarse', 'suppressed']),
                   scoreBand: bandSchema.nullable(),
                   seniorityBand: bandSchema.nullable(),
@@ -72,10 +75,23 @@ export const resultRoutes =
         const rule = publicationRuleOn(new Date().toISOString().slice(0, 10), RESULT_PUBLICATION_RULES);
         const lets = await pastLets(db, { epci: request.query.epci });
         const comparability = comparablePublication(lets, rule.minComparableLets);
+        const typologyOf = (i: number) => {
+          const c = comparability[i]!;
+          const t = lets[i]!.typology;
+          return c.typology === 'exact' ? `T${t}` : c.typology === 'class' ? typologyClass(t) : null;
+        };
+        const applicants = applicantsRanges(
+          lets.map(
+            (l, i) =>
+              `${l.cycleId}\u0000${comparability[i]!.commune ? l.commune : ''}\u0000${typologyOf(i) ?? ''}`,
+          ),
+          lets.map((l) => l.applicants),
+        );
         const results = lets.map((l, i) => {
           const c = comparability[i]!;
+          // Bands as precise as the group's fewest applicants allow: the same precision on every row.
           const bands = publishLet({
-            applicants: l.applicants,
+            applicants: applicants[i]!.min,
             score: l.score,
             registeredOn: l.registeredOn,
             closedOn: l.builtOn,
@@ -92,19 +108,19 @@ export const resultRoutes =
             cycle: { name: l.cycleName, closedOn: l.cycleClosedOn },
             commune: c.commune ? l.commune : null,
             communeName: c.commune ? l.communeName : null,
-            typology:
-              c.typology === 'exact'
-                ? `T${l.typology}`
-                : c.typology === 'class'
-                  ? typologyClass(l.typology)
-                  : null,
+            typology: typologyOf(i),
             ...withheld,
+            applicants: applicants[i]!,
             note: notes.length ? notes.join(' ; ') : null,
           };
         });
         // Within a cycle, rows in the order of what is published (never of the decisions).
+        // Rows that publish the same thing are alike: their order tells nothing.
+        const band = (b: { min: number } | null) => String(b ? b.min : 99_999).padStart(5, '0');
         const order = (r: (typeof results)[number]) =>
-          `${r.communeName ?? '\uffff'}\u0000${r.typology ?? '\uffff'}\u0000${String(1e6 - r.applicants).padStart(7, '0')}`;
+          [r.communeName ?? '\uffff', r.typology ?? '\uffff', band(r.scoreBand), band(r.seniorityBand)].join(
+            '\u0000',
+          );
         const sorted = results
           .map((r, i) => ({ r, cycle: lets[i]!.cycleId, closed: lets[i]!.cycleClosedOn }))
           .sort((a, b) =>

@@ -210,3 +210,38 @@ export function comparablePublication(lets: readonly LetToPublish[], k: number):
   for (const i of left) out[i] = { commune: false, typology: 'hidden', comparable: false };
   return out as Comparability[];
 }
+
+/** The number of applicants as published: a range, the same on every row of a published group. */
+export interface ApplicantsRange {
+  min: number;
+  max: number;
+  /** « 12 candidats », or « de 6 à 12 candidats ». */
+  label: string;
+}
+
+/**
+ * The number of applicants published on each row: the range over the rows that publish the same
+ * group (`groups[i]`: cycle, and the commune and typology as published). An advert's count of
+ * applicants is public while it is open; an exact count on each row would tell apart the rows of a
+ * group that `comparablePublication` made indistinguishable. For the same reason the bands' precision
+ * is judged on the group's smallest count (`publishLet` with `min`). Answers in the order given.
+ */
+export function applicantsRanges(
+  groups: readonly string[],
+  applicants: readonly number[],
+): ApplicantsRange[] {
+  const byGroup = new Map<string, { min: number; max: number }>();
+  groups.forEach((g, i) => {
+    const n = applicants[i]!;
+    const range = byGroup.get(g);
+    if (range) {
+      range.min = Math.min(range.min, n);
+      range.max = Math.max(range.max, n);
+    } else byGroup.set(g, { min: n, max: n });
+  });
+  return groups.map((g) => {
+    const { min, max } = byGroup.get(g)!;
+    const label = min === max ? `${min} candidat${min > 1 ? 's' : ''}` : `de ${min} à ${max} candidats`;
+    return { min, max, label };
+  });
+}

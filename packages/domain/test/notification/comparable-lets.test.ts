@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  applicantsRanges,
   comparablePublication,
   type LetToPublish,
   RESULT_PUBLICATION_RULES,
@@ -86,6 +87,36 @@ describe('comparable lets (k-anonymity of the published results)', () => {
         // What is withheld in a cycle is what could not make a group of k there.
         for (const n of withheld.values()) expect(n).toBeLessThan(k);
       }),
+    );
+  });
+
+  it('publishes the number of applicants as the range of its group, the same on each of its rows', () => {
+    const ranges = applicantsRanges(['a', 'b', 'a', 'a', 'c'], [12, 4, 6, 9, 1]);
+    expect(ranges.map((r) => r.label)).toEqual([
+      'de 6 à 12 candidats',
+      '4 candidats',
+      'de 6 à 12 candidats',
+      'de 6 à 12 candidats',
+      '1 candidat',
+    ]);
+    expect(ranges[0]).toEqual({ min: 6, max: 12, label: 'de 6 à 12 candidats' });
+    // Whatever the counts, rows of one group publish the same range, which holds each row's count.
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ group: fc.constantFrom('x', 'y', 'z'), n: fc.nat(80) }), { maxLength: 30 }),
+        (rows) => {
+          const out = applicantsRanges(
+            rows.map((r) => r.group),
+            rows.map((r) => r.n),
+          );
+          rows.forEach((r, i) => {
+            expect(out[i]!.min).toBeLessThanOrEqual(r.n);
+            expect(out[i]!.max).toBeGreaterThanOrEqual(r.n);
+            const same = rows.findIndex((o) => o.group === r.group);
+            expect(out[i]).toEqual(out[same]);
+          });
+        },
+      ),
     );
   });
 });

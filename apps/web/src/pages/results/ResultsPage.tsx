@@ -16,7 +16,8 @@ interface LetResult {
   communeName: string | null;
   /** « T3 », or its class « T3–T4 », or null (same rule). */
   typology: string | null;
-  applicants: number;
+  /** The range over the rows of the same cycle, commune and typology as published. */
+  applicants: { min: number; max: number; label: string };
   precision: 'fine' | 'coarse' | 'suppressed';
   scoreBand: Band | null;
   seniorityBand: Band | null;
@@ -107,7 +108,7 @@ export function ResultsPage() {
                   </td>
                   <td>{r.communeName ?? <span className="muted">non publiée</span>}</td>
                   <td>{r.typology ?? <span className="muted">non publiée</span>}</td>
-                  <td>{r.applicants}</td>
+                  <td>{r.applicants.label}</td>
                   <td>{r.scoreBand ? r.scoreBand.label : <span className="muted">non publiée</span>}</td>
                   <td>
                     {r.seniorityBand ? r.seniorityBand.label : <span className="muted">non publiée</span>}
