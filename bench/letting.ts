@@ -383,6 +383,21 @@ async function measure(db: Db): Promise<void> {
       sessions.map((x) => ({ cookie: x.cookie })),
     );
     if (!anonymous || !signedIn) process.exitCode = 1;
+
+    // The map counts every advert matching the filters (GET /advert-places), one request at a time.
+    const timed = async (label: string, path: string, headers: Record<string, string> = {}) => {
+      const started = performance.now();
+      const r = await fetch(`${address}/api/v1${path}`, { headers });
+      const { total } = (await r.json()) as { total: number };
+      console.log(`  ${label} : ${(performance.now() - started).toFixed(0)} ms (${total} annonces)`);
+    };
+    console.log('GET /api/v1/advert-places (la carte : toutes les annonces, comptées par IRIS) :');
+    await timed('anonyme, première lecture', `/advert-places?epci=${EPCI}`);
+    await timed('anonyme, en cache', `/advert-places?epci=${EPCI}`);
+    // Another filter (same adverts): not the anonymous answer's cached rows.
+    const all = '/advert-places?typologies=1,2,3,4,5,6';
+    await timed('demandeur connecté, première lecture (éligibilité à chaque annonce)', all, { cookie });
+    await timed('demandeur connecté, en cache', all, { cookie });
   } finally {
     await app.close();
   }

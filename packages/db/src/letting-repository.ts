@@ -182,6 +182,20 @@ function advertCycle(r: AdvertRow): AdvertView['cycle'] {
   };
 }
 
+/** The home's columns that both advertSelect and advertPlaces read: where it is, what it costs. */
+function placedHome(r: AdvertRow): AdvertPlace['home'] {
+  return {
+    typology: Number(r.typology) as Typology,
+    financing: r.financing as Financing,
+    rentEur: Number(r.rent_eur),
+    chargesEur: Number(r.charges_eur),
+    commune: r.commune_code as string,
+    communeName: r.commune_name as string,
+    iris: r.iris_code as string,
+    reservationHolderId: r.reservation_holder_id as string,
+  };
+}
+
 function advertView(r: AdvertRow): AdvertView {
   return {
     id: r.id as string,
@@ -196,21 +210,14 @@ function advertView(r: AdvertRow): AdvertView {
     publishedAt: iso(r.published_at),
     home: {
       id: r.home_id as string,
-      typology: Number(r.typology) as Typology,
+      ...placedHome(r),
       surfaceM2: Number(r.surface_m2),
       floor: Number(r.floor),
       lift: r.lift as boolean,
       accessible: r.accessible as boolean,
-      financing: r.financing as Financing,
-      rentEur: Number(r.rent_eur),
-      chargesEur: Number(r.charges_eur),
       residenceId: r.residence_id as string,
       residenceName: r.residence_name as string,
-      commune: r.commune_code as string,
-      communeName: r.commune_name as string,
-      iris: r.iris_code as string,
       qpv: (r.qpv_code as string | null) ?? null,
-      reservationHolderId: r.reservation_holder_id as string,
       reservationHolderName: r.reservation_holder_name as string,
     },
     activeApplications: Number(r.active_applications),
@@ -334,16 +341,7 @@ export async function advertPlaces(db: Db, f: AdvertFilters): Promise<AdvertPlac
     epci: r.epci_code as string,
     landlordId: r.landlord_id as string,
     status: r.status as AdvertStatus,
-    home: {
-      typology: Number(r.typology) as Typology,
-      financing: r.financing as Financing,
-      rentEur: Number(r.rent_eur),
-      chargesEur: Number(r.charges_eur),
-      commune: r.commune_code as string,
-      communeName: r.commune_name as string,
-      iris: r.iris_code as string,
-      reservationHolderId: r.reservation_holder_id as string,
-    },
+    home: placedHome(r),
   }));
 }
 

@@ -36,6 +36,8 @@ const advertLabel = (a: Advert) =>
 
 /** Room left around the communes the map is framed on, as a share of their extent on each side. */
 const FRAME_MARGIN = 0.15;
+/** Up to this many communes framed, their IRIS are outlined. */
+const ZOOMED_COMMUNES = 3;
 /** The drawing's highest height on screen (theme.css, .svg-map). */
 const MAP_MAX_HEIGHT_PX = 640;
 
@@ -108,6 +110,13 @@ export function AdvertsMap({
       code: f.properties.code,
       d: geometryPath(f.geometry, projection.project),
     }));
+    // Close enough (a few communes framed), the IRIS of those communes are outlined too.
+    const iris =
+      frame && inFrame.size <= ZOOMED_COMMUNES
+        ? shapes.iris.features
+            .filter((f) => inFrame.has(f.properties.commune))
+            .map((f) => ({ code: f.properties.code, d: geometryPath(f.geometry, projection.project) }))
+        : [];
     const centres = new Map<string, [number, number]>();
     for (const f of shapes.iris.features) {
       const c = ringCentroid(f.geometry);
@@ -121,7 +130,7 @@ export function AdvertsMap({
     // The drawing is shown at most MAP_MAX_HEIGHT_PX high: markers and their figures are sized in
     // screen pixels, whatever the territory's shape.
     const px = Math.max(1, projection.height / MAP_MAX_HEIGHT_PX);
-    return { projection, communes, centres, communeCentres, px };
+    return { projection, communes, iris, centres, communeCentres, px };
   }, [shapes, framed]);
 
   if (error)
@@ -148,6 +157,11 @@ export function AdvertsMap({
           >
             <g fill="#f6f8fa" stroke="#6b7480" strokeWidth={1.2}>
               {drawing.communes.map(({ code, d }) => (
+                <path key={code} d={d} />
+              ))}
+            </g>
+            <g fill="none" stroke="#6b7480" strokeWidth={0.6} strokeDasharray="4 3">
+              {drawing.iris.map(({ code, d }) => (
                 <path key={code} d={d} />
               ))}
             </g>
