@@ -24,8 +24,12 @@ describe('CIA review page', () => {
     await page.getByTestId('review-summary').waitFor();
     await page.getByLabel('Année').selectOption('2024');
     await page.getByLabel('À date (facultatif)').fill('2024-06-30');
+    // The page says it is computing, and shows the period asked once its review is in.
+    const answered = page.waitForResponse((r) => r.url().includes('cia-review?year=2024&until=2024-06-30'));
     await page.getByLabel('À date (facultatif)').press('Enter');
+    expect((await answered).status()).toBe(200);
     await expect.poll(() => page.getByTestId('review-summary').textContent()).toMatch(/au 30\/06\/2024/);
+    expect(await page.getByTestId('review-status').textContent()).toBe('');
     expect(await page.locator('main').textContent()).toMatch(/Au rythme actuel/);
   });
 

@@ -27,17 +27,31 @@ export function ReviewPage() {
   const [query, setQuery] = useState({ year: LAST_YEAR, until: '' });
   const [report, setReport] = useState<ReviewReport | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
 
+  // One review at a time: a new period cancels the request of the previous one, so that a late
+  // answer never replaces the period asked last.
   useEffect(() => {
     if (!session) return;
+    const controller = new AbortController();
     setError(null);
+    setLoading(true);
     const until = query.until ? `&until=${query.until}` : '';
-    getJson<ReviewReport>(`/territories/${DEMO_EPCI}/cia-review?year=${query.year}${until}`)
-      .then(setReport)
+    getJson<ReviewReport>(
+      `/territories/${DEMO_EPCI}/cia-review?year=${query.year}${until}`,
+      controller.signal,
+    )
+      .then((r) => {
+        setReport(r);
+        setLoading(false);
+      })
       .catch((e: Error) => {
+        if (e.name === 'AbortError') return;
         setReport(null);
         setError(e.message);
+        setLoading(false);
       });
+    return () => controller.abort();
   }, [session, query]);
 
   if (session === undefined) return <p>Chargement…</p>;
@@ -85,6 +99,11 @@ export function ReviewPage() {
           Afficher
         </button>
       </form>
+      <p role="status" className="hint" data-testid="review-status">
+        {loading
+          ? `Calcul du bilan ${query.year}${query.until ? ` au ${query.until.split('-').reverse().join('/')}` : ''}…`
+          : ''}
+      </p>
       {error && (
         <p className="error" role="alert">
           {error}
