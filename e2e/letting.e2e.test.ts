@@ -115,7 +115,9 @@ describe('location choisie', () => {
   it('counts every advert by commune on the map when the list shows only the first ones, then narrows to a commune', async () => {
     // The demo's 48 adverts and the 4 just published: more than the list's first 50.
     await page.goto(`${baseUrl}/annonces?vue=carte`, { waitUntil: 'load' });
-    await expect.poll(() => page.getByTestId('advert-count').textContent()).toMatch(/^50 premières annonces/);
+    await expect
+      .poll(() => page.getByTestId('advert-count').textContent())
+      .toMatch(/^Les 50 premières des \d+ annonces\.$/);
     const map = page.getByTestId('adverts-map');
     const communes = map.getByTestId('commune-marker');
     await expect.poll(() => communes.count()).toBeGreaterThan(1);
@@ -126,6 +128,9 @@ describe('location choisie', () => {
     const api = await (await page.request.get(`${baseUrl}/api/v1/advert-places`)).json();
     expect([total, counts.every((n) => n > 0)]).toEqual([api.total, true]);
     expect(total).toBeGreaterThan(50);
+    expect(await page.getByTestId('advert-count').textContent()).toBe(
+      `Les 50 premières des ${total} annonces.`,
+    );
     expect(await page.getByTestId('map-reading').textContent()).toContain(`${total} annonces correspondent`);
     expect(await page.locator('.letting-map-text li').count()).toBe(counts.length);
     await expectNoAxeViolations(page);

@@ -83,10 +83,11 @@ export function AdvertsPage() {
     void reload();
   }, [reload]);
 
-  // The map counts every advert matching the filters, not only the listed ones (GET /advert-places).
+  // When the list shows only the first adverts, every advert matching the filters is counted
+  // (GET /advert-places): the count says how many there are, the map places them by commune.
   const [places, setPlaces] = useState<AdvertPlaces | null>(null);
   useEffect(() => {
-    if (view !== 'carte' || session === undefined) return;
+    if (!more || session === undefined) return;
     let live = true;
     setPlaces(null);
     const query = advertQuery(filters);
@@ -96,7 +97,7 @@ export function AdvertsPage() {
     return () => {
       live = false;
     };
-  }, [view, filters, session]);
+  }, [more, filters, session]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -159,6 +160,7 @@ export function AdvertsPage() {
     requestAnimationFrame(() => document.getElementById(`annonce-${advert.id}`)?.focus());
   };
   const openedAdvert = adverts?.find((a) => a.id === opened) ?? null;
+  const eligibleText = applicant && !filters.includeIneligible ? ' auxquelles vous êtes éligible' : '';
   const card = (a: Advert) => (
     <AdvertCard
       key={a.id}
@@ -300,7 +302,9 @@ export function AdvertsPage() {
             ? 'Chargement…'
             : adverts.length === 0
               ? 'Aucune annonce ne correspond à ces critères.'
-              : `${adverts.length}${more ? ' premières' : ''} annonce${adverts.length > 1 ? 's' : ''}${applicant && !filters.includeIneligible ? ' auxquelles vous êtes éligible' : ''}.`}
+              : more && places
+                ? `Les ${adverts.length} premières des ${places.total} annonces${eligibleText}.`
+                : `${adverts.length}${more ? ' premières' : ''} annonce${adverts.length > 1 ? 's' : ''}${eligibleText}.`}
         </p>
         {applicant && adverts && adverts.length > 0 && (
           <div className="letting-refresh">
