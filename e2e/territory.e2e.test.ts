@@ -15,6 +15,16 @@ async function openInteractiveMap() {
 }
 
 describe('Territoire page', () => {
+  it('is served as a production build, also when the browser tests built it (vitest sets NODE_ENV=test)', async () => {
+    const html = await (await page.request.get(`${baseUrl}/`)).text();
+    const main = html.match(/<script[^>]+src="([^"]+\.js)"/)?.[1];
+    expect(main).toBeDefined();
+    const script = await (await page.request.get(`${baseUrl}${main}`)).text();
+    // React's development build (JSX dev runtime, owner stacks) is several times slower.
+    expect(script).not.toContain('jsxDEV');
+    expect(script).not.toContain('react-stack-top-frame');
+  });
+
   it('draws the 49 communes and 201 IRIS on the map and lists the 49 communes with their QPV', async () => {
     await openTerritory();
     expect(await page.locator('[data-testid=svg-map] path[data-commune]').count()).toBe(49);

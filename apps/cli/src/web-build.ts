@@ -7,9 +7,15 @@ const WEB_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '.
 const DIST = path.join(WEB_DIR, 'dist');
 const STAMP = path.join(DIST, '.source-hash');
 
+/**
+ * Changes when the way of building changes, so that an older build is not served as up to date
+ * (2: always a production build, whatever NODE_ENV the calling process has).
+ */
+const BUILD_FORMAT = '2';
+
 /** Hash of everything the web build depends on in the repository (sources, config, domain code). */
 function sourceHash(): string {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(`format ${BUILD_FORMAT}`);
   const roots = [WEB_DIR, path.resolve(WEB_DIR, '../../packages/domain/src')];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
@@ -30,7 +36,16 @@ export async function ensureWebBuild(say: (line: string) => void): Promise<void>
   say("Construction de l'application web (Vite)…");
   const started = performance.now();
   const { build } = await import('vite');
-  await build({ configFile: path.join(WEB_DIR, 'vite.config.ts'), logLevel: 'warn' });
+  // A production build even when the caller runs under a test runner (vitest sets NODE_ENV=test,
+  // which would otherwise bundle React's development build, several times slower).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(WEB_DIR, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   precompress(DIST);
   writeFileSync(STAMP, hash);
   say(`Application web construite en ${((performance.now() - started) / 1000).toFixed(1)} s`);
