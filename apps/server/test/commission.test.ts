@@ -1,5 +1,5 @@
 import { inflateSync } from 'node:zlib';
-import { createAdvert, type Db, getJob, insertApplication, reviewLeases } from '@mosaique/db';
+import { createAdvert, type Db, getJob, reviewLeases } from '@mosaique/db';
 import { testDbKinds } from '@mosaique/db/testing';
 import { ciaReview, ciaSettingsOn } from '@mosaique/domain/review';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +13,7 @@ import {
   SECOND_LANDLORD_SQL,
   statusesByRole,
   type TestSession,
+  testApplication,
   testCycle,
   type Who,
 } from './helpers.ts';
@@ -111,18 +112,7 @@ describe.each(testDbKinds())('commission API on %s', (kind) => {
         createdBy: null,
       });
       for (const sne of ['03812', '03813', ...EXTRA]) {
-        const outcome = await db.transaction((tx) =>
-          insertApplication(tx, {
-            epci: EPCI,
-            advertId,
-            cycleId,
-            sneNumber: sne,
-            maxActive: 20,
-            assisted: false,
-            createdBy: null,
-          }),
-        );
-        expect(outcome.ok).toBe(true);
+        await testApplication(db, { advertId, cycleId }, sne, 20);
       }
     }
     app = await buildApp({ db, loginPerMinute: 1000, rateLimitPerMinute: 100_000 });

@@ -5,6 +5,7 @@ import {
   type Db,
   DEMO_TERRITORY_DIR,
   importTerritory,
+  insertApplication,
   type Role,
   readTerritoryFolder,
   replaceDemoPopulation,
@@ -150,6 +151,26 @@ export function testCycle(db: Db, name: string, closesAt: string, maxActiveAppli
     maxActiveApplications,
     createdBy: null,
   });
+}
+
+/** An applicant's own application to an advert of the test EPCI, written directly; fails if refused. */
+export async function testApplication(
+  db: Db,
+  advert: { advertId: string; cycleId: string },
+  sneNumber: string,
+  maxActive = 3,
+): Promise<void> {
+  const outcome = await db.transaction((tx) =>
+    insertApplication(tx, {
+      epci: '200040715',
+      ...advert,
+      sneNumber,
+      maxActive,
+      assisted: false,
+      createdBy: null,
+    }),
+  );
+  if (!outcome.ok) throw new Error(`candidature de ${sneNumber} refusée : ${outcome.reason}`);
 }
 
 /** Sends `request` as each of `roles` in turn and returns the status codes by role. */

@@ -1,13 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import {
-  createAdvert,
-  createCommissionSession,
-  createCycle,
-  type Db,
-  insertApplication,
-  type User,
-} from '@mosaique/db';
+import { createAdvert, createCommissionSession, createCycle, type Db, type User } from '@mosaique/db';
 import { testDbKinds } from '@mosaique/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { SMTPServer } from 'smtp-server';
@@ -28,6 +21,7 @@ import {
   matrixDatabase,
   statusesByRole,
   type TestSession,
+  testApplication,
   testCycle,
 } from './helpers.ts';
 
@@ -125,20 +119,7 @@ describe.each(testDbKinds())('notifications and published results on %s', (kind)
       publish: true,
       createdBy: null,
     });
-    for (const sneNumber of applicants) {
-      const applied = await db.transaction((tx) =>
-        insertApplication(tx, {
-          epci: EPCI,
-          advertId,
-          cycleId: cycle.id,
-          sneNumber,
-          maxActive: 3,
-          assisted: false,
-          createdBy: null,
-        }),
-      );
-      expect(applied.ok).toBe(true);
-    }
+    for (const sneNumber of applicants) await testApplication(db, { advertId, cycleId: cycle.id }, sneNumber);
     return cycle;
   };
   const analyst = async (): Promise<User> =>
@@ -361,20 +342,8 @@ describe.each(testDbKinds())('notifications and published results on %s', (kind)
       publish: true,
       createdBy: null,
     });
-    for (const sne of ['03812', '03813', '03814']) {
-      const outcome = await db.transaction((tx) =>
-        insertApplication(tx, {
-          epci: EPCI,
-          advertId,
-          cycleId: past.id,
-          sneNumber: sne,
-          maxActive: 3,
-          assisted: false,
-          createdBy: null,
-        }),
-      );
-      expect(outcome.ok).toBe(true);
-    }
+    for (const sne of ['03812', '03813', '03814'])
+      await testApplication(db, { advertId, cycleId: past.id }, sne);
     expect(await closeCycle(db, past.id, new Date(), null)).not.toBeNull();
     const today = new Date().toISOString().slice(0, 10);
     const session = await createCommissionSession(db, {

@@ -2,7 +2,6 @@ import {
   attachCommissionLeaseToRelocation,
   createAdvert,
   type Db,
-  insertApplication,
   setOfficialFirstQuartileThreshold,
 } from '@mosaique/db';
 import { testDbKinds } from '@mosaique/db/testing';
@@ -18,6 +17,7 @@ import {
   matrixDatabase,
   runCommissionOn,
   type TestSession,
+  testApplication,
   testCycle,
   VILLENEUVE_SQL,
 } from './helpers.ts';
@@ -162,18 +162,7 @@ describe.each(testDbKinds())('commission lease of a relocated household without 
         publish: true,
         createdBy: null,
       });
-      const applied = await db.transaction((tx) =>
-        insertApplication(tx, {
-          epci: EPCI,
-          advertId,
-          cycleId: cycle.id,
-          sneNumber,
-          maxActive: 3,
-          assisted: false,
-          createdBy: null,
-        }),
-      );
-      expect(applied.ok).toBe(true);
+      await testApplication(db, { advertId, cycleId: cycle.id }, sneNumber);
     }
     expect(await closeCycle(db, cycle.id, new Date(), null)).not.toBeNull();
     const { sessionId } = await runCommissionOn(call, 'bailleur-L1', 'L1', cycle.id);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classLabels, classOf, quantileBreaks } from '../src/lib/classes.ts';
+import { formatDate } from '../src/lib/format.ts';
 import { framing, geometryPath, projectionFor } from '../src/lib/projection.ts';
 
 describe('quantileBreaks', () => {
@@ -61,5 +62,13 @@ describe('projectionFor and geometryPath', () => {
     const multi = { type: 'MultiPolygon', coordinates: [square.coordinates, square.coordinates] };
     expect(geometryPath(multi, p.project).match(/Z/g)).toHaveLength(2);
     expect(geometryPath(null, p.project)).toBe('');
+  });
+});
+
+describe('formatDate', () => {
+  it('writes a day as dd/mm/yyyy, the same day whatever the time zone', () => {
+    expect(formatDate('2024-06-30')).toBe('30/06/2024');
+    expect(formatDate('2024-01-01')).toBe('01/01/2024');
+    expect(formatDate('2024-06-30T10:00:00.000Z')).toBe('30/06/2024');
   });
 });

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { getJson } from '../api.ts';
-import { formatInteger } from '../lib/format.ts';
+import { formatDate, formatInteger } from '../lib/format.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
@@ -36,8 +36,6 @@ const PRIORITY_LABELS: Record<string, string> = {
   'prostitution-exit': 'sortie de la prostitution ou de la traite',
   'child-welfare-leaver': 'jeune sortant de l’aide sociale à l’enfance',
 };
-
-const frDate = (iso: string) => new Date(iso).toLocaleDateString('fr-FR');
 
 /**
  * What the law says an applicant must be told (CCH L441-2-8): their score and how it is made, their
@@ -112,8 +110,8 @@ function TransparencyView({ data }: { data: Transparency }) {
           Note : <span data-testid="score-total">{formatInteger(data.score.total)}</span> points
         </h2>
         <p>
-          Demande {data.sneNumber}, notée le {frDate(data.score.date)} avec la grille « {data.grid.label} »
-          (version {data.grid.version}). <Link href="/cotation">Voir la grille complète</Link>.
+          Demande {data.sneNumber}, notée le {formatDate(data.score.date)} avec la grille « {data.grid.label}{' '}
+          » (version {data.grid.version}). <Link href="/cotation">Voir la grille complète</Link>.
         </p>
         <p>
           {data.priority.priority
@@ -182,7 +180,7 @@ function TransparencyView({ data }: { data: Transparency }) {
                   <td className="num">
                     {s.averageWaitingMonths === null
                       ? 'aucune attribution récente'
-                      : `${formatInteger(s.averageWaitingMonths)} mois (${formatInteger(s.allocationsLast12Months)} attributions du ${frDate(s.waitingWindow.from)} au ${frDate(s.waitingWindow.to)})`}
+                      : `${formatInteger(s.averageWaitingMonths)} mois (${formatInteger(s.allocationsLast12Months)} attributions du ${formatDate(s.waitingWindow.from)} au ${formatDate(s.waitingWindow.to)})`}
                   </td>
                 </tr>
               ))}

@@ -373,26 +373,7 @@ describe('statistical secrecy of differences between tables', () => {
 
   it('hides a cell of one table when its difference with the other would be a small count', () => {
     // IRIS 0, q1: 34 households of which 30 social occupants: 4 others, a small count.
-    const [all, social] = publishTables(
-      [
-        table('all', [
-          [34, 50],
-          [60, 70],
-        ]),
-        table('social', [
-          [30, 20],
-          [40, 45],
-        ]),
-      ],
-      SECRECY_THRESHOLD,
-      [],
-      [],
-      [{ whole: 'all', part: 'social' }],
-    );
-    const q1 = [all!.rows[1]!.cells[0]!, social!.rows[1]!.cells[0]!];
-    expect(q1.some((c) => c.secret)).toBe(true);
-    // Without the tie, both tables publish every cell (no count from 1 to 10 in either).
-    const apart = publishTables([
+    const tables = [
       table('all', [
         [34, 50],
         [60, 70],
@@ -401,7 +382,18 @@ describe('statistical secrecy of differences between tables', () => {
         [30, 20],
         [40, 45],
       ]),
-    ]);
+    ];
+    const [all, social] = publishTables(
+      tables,
+      SECRECY_THRESHOLD,
+      [],
+      [],
+      [{ whole: 'all', part: 'social' }],
+    );
+    const q1 = [all!.rows[1]!.cells[0]!, social!.rows[1]!.cells[0]!];
+    expect(q1.some((c) => c.secret)).toBe(true);
+    // Without the tie, both tables publish every cell (no count from 1 to 10 in either).
+    const apart = publishTables(tables);
     expect(apart.every((t) => t.secretCells === 0)).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 import type { AuditOutcomeResult, EqualTreatmentAudit } from '@mosaique/domain/audit';
 import { type FormEvent, useEffect, useState } from 'react';
 import { DEMO_EPCI, getJson } from '../../api.ts';
-import { formatInteger } from '../../lib/format.ts';
+import { formatDate, formatInteger } from '../../lib/format.ts';
 import { Link } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 
@@ -23,7 +23,6 @@ const VARIABLE_LABELS: Record<string, string> = {
 const decimal = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const ratio = (x: number | null) => (x === null ? '—' : decimal.format(x));
 const pct = (x: number) => `${(100 * x).toFixed(1).replace('.', ',')} %`;
-const frenchDate = (iso: string) => new Date(`${iso}T12:00:00Z`).toLocaleDateString('fr-FR');
 
 /** The equal-treatment audit (RULES.md §6): adjusted odds ratios of each outcome by lawful group. */
 export function AuditPage() {
@@ -120,7 +119,7 @@ function AuditView({ report }: { report: AuditReport }) {
     <>
       <section aria-labelledby="audit-summary-title">
         <h2 id="audit-summary-title">
-          Période du {frenchDate(report.from)} au {frenchDate(report.to)}
+          Période du {formatDate(report.from)} au {formatDate(report.to)}
         </h2>
         <p data-testid="audit-summary">
           {formatInteger(report.tests)} comparaisons, {formatInteger(flagged.length)} groupe

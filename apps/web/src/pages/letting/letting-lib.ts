@@ -129,7 +129,7 @@ export function cycleFormProblems(f: {
 
 export const frDateTime = (iso: string): string =>
   new Date(iso).toLocaleString('fr-FR', { dateStyle: 'long', timeStyle: 'short' });
-export const frDate = (iso: string): string => new Date(iso).toLocaleDateString('fr-FR');
+export { formatDate as frDate } from '../../lib/format.ts';
 
 /** A datetime-local value (local time, minutes) for a date. */
 export function toLocalInput(d: Date): string {

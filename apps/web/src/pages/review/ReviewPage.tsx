@@ -1,7 +1,7 @@
 import type { CiaReview, TargetOutcome } from '@mosaique/domain/review';
 import { type FormEvent, useEffect, useState } from 'react';
 import { DEMO_EPCI, getJson } from '../../api.ts';
-import { formatInteger } from '../../lib/format.ts';
+import { formatDate, formatInteger } from '../../lib/format.ts';
 import { Link } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import { TargetChart } from './TargetChart.tsx';
@@ -101,7 +101,7 @@ export function ReviewPage() {
       </form>
       <p role="status" className="hint" data-testid="review-status">
         {loading
-          ? `Calcul du bilan ${query.year}${query.until ? ` au ${query.until.split('-').reverse().join('/')}` : ''}…`
+          ? `Calcul du bilan ${query.year}${query.until ? ` au ${formatDate(query.until)}` : ''}…`
           : ''}
       </p>
       {error && (
@@ -119,8 +119,8 @@ function ReviewView({ report }: { report: ReviewReport }) {
   return (
     <>
       <p data-testid="review-summary">
-        {formatInteger(report.leases)} baux signés du 1er janvier au{' '}
-        {new Date(report.until).toLocaleDateString('fr-FR')}. Seuil du premier quartile :{' '}
+        {formatInteger(report.leases)} baux signés du 1er janvier au {formatDate(report.until)}. Seuil du
+        premier quartile :{' '}
         {t.used === null ? 'non connu' : `${formatInteger(t.used)} € par unité de consommation et par an`} (
         {t.origin === 'official'
           ? 'valeur de l’arrêté'
