@@ -85,15 +85,12 @@ export function AdvertsMap({
   const communes = useMemo(() => (places ? advertsByCommune(places.places) : []), [places]);
   // Counted by commune when the list lacks some adverts and there is more than one commune to choose;
   // otherwise one marker per listed advert (and, if some are missing, a word saying so).
-  // (A full last page looks like more to come: the count tells.)
-  const all = complete || (places !== null && places.total <= adverts.length);
-  const byCommune = !all && communes.length > 1;
-  const missing = !all && places ? places.total - adverts.length : 0;
+  const byCommune = !complete && communes.length > 1;
+  const missing = !complete && places ? places.total - adverts.length : 0;
   const shown = byCommune && places ? places.total : adverts.length;
 
   /** The communes the map is framed on, as a key. */
-  const framed = (byCommune ? communes.map((c) => c.commune) : adverts.map((a) => a.home.commune))
-    .filter((c, i, list) => list.indexOf(c) === i)
+  const framed = [...new Set(byCommune ? communes.map((c) => c.commune) : adverts.map((a) => a.home.commune))]
     .sort()
     .join(',');
 
